@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Architecture lint: keeps the package's boundaries true as the code grows.
+//  1. Everything reachable from src/index.ts (the browser-safe root export) must not import
+//     Node built-ins (`node:*`, `fs`, `path`, …).
+//  2. Only src/pipeline/ may import rxjs; only src/ml/ may import @tensorflow/*;
+//     mathjs must stay out of src/math, src/fusion, src/samples (per-sample hot paths).
+// Exits 1 with `file:line: message` for each violation.
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { builtinModules } from 'node:module';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const src = join(root, 'src');
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const importRe = /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+
+function lineOf(text, index) {
+  return text.slice(0, index).split('\n').length;
+}
+
+function resolveLocal(fromFile, spec) {
+  const base = resolve(dirname(fromFile), spec);
+  for (const cand of [base, `${base}.ts`, base.replace(/\.js$/, '.ts'), join(base, 'index.ts')]) {
+    if (existsSync(cand) && statSync(cand).isFile()) return cand;
+  }
+  return null;
+}
+
+function importsOf(file) {
+  const text = readFileSync(file, 'utf8');
+  const out = [];
+  for (const m of text.matchAll(importRe)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (!spec) continue;
+    // `import type` never reaches the bundle.
+    if (/^\s*(import|export)\s+type\s/.test(m[0].trimStart())) continue;
+    out.push({ spec, line: lineOf(text, m.index + (m[0].startsWith('\n') ? 1 : 0)) });
+  }
+  return out;
+}
+
+const problems = [];
+const rel = (f) => relative(root, f);
+
+// 1. browser-safe closure of src/index.ts
+const seen = new Set();
+const stack = [join(src, 'index.ts')];
+while (stack.length) {
+  const file = stack.pop();
+  if (seen.has(file)) continue;
+  seen.add(file);
+  for (const { spec, line } of importsOf(file)) {
+    if (spec.startsWith('.')) {
+      const target = resolveLocal(file, spec);
+      if (target) stack.push(target);
+      else problems.push(`${rel(file)}:${line}: cannot resolve '${spec}'`);
+    } else if (builtins.has(spec)) {
+      problems.push(`${rel(file)}:${line}: '${spec}' is a Node built-in, but this file is reachable from src/index.ts (browser-safe root); move it behind src/node.ts`);
+    }
+  }
+}
+
+// 2. dependency placement, over every source file
+import { readdirSync } from 'node:fs';
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+  );
+}
+const rules = [
+  { pkg: /^rxjs(\/|$)/, allowed: /^src\/pipeline\//, why: 'only src/pipeline/ may import rxjs' },
+  { pkg: /^@tensorflow\//, allowed: /^src\/ml\//, why: 'only src/ml/ may import tfjs' },
+  { pkg: /^mathjs(\/|$)/, allowed: /^src\/(?!math\/|fusion\/|samples\/)/, why: 'mathjs stays off the per-sample path (src/math, src/fusion, src/samples)' },
+];
+for (const file of walk(src)) {
+  const r = rel(file);
+  for (const { spec, line } of importsOf(file)) {
+    for (const rule of rules) {
+      if (rule.pkg.test(spec) && !rule.allowed.test(r)) problems.push(`${r}:${line}: '${spec}': ${rule.why}`);
+    }
+  }
+}
+
+if (problems.length) {
+  for (const p of problems) console.error(p);
+  console.error(`lint: ${problems.length} boundary problem(s)`);
+  process.exit(1);
+}
+console.log(`lint: boundaries hold (${seen.size} files in the browser-safe closure)`);

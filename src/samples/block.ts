@@ -1,0 +1,150 @@
+/**
+ * The one data type every stage shares: a run of consecutive samples of one sensor, stored
+ * struct-of-arrays in SI units. A BLE notification decodes to one block, a file reader
+ * yields blocks, the simulator produces them, a stage consumes one and fills caller-provided
+ * output arrays.
+ */
+
+/** Per-sample saturation bits in {@link SampleBlock.saturated}. */
+export const SAT_ACC = 1;
+export const SAT_GYR = 2;
+export const SAT_MAG = 4;
+
+/** What is known about the sensor that produced a block. All fields optional except the id. */
+export interface SensorInfo {
+  /** Stable name within a session, e.g. `thigh`, `shank`, or a device address. */
+  readonly sensorId: string;
+  /** Body placement, e.g. `thigh`, `upper-arm`. */
+  readonly placement?: string;
+  readonly side?: 'left' | 'right';
+  /** Nominal output data rate in Hz, as configured or declared by the source. */
+  readonly rateHz?: number;
+  /** Device model / firmware string. */
+  readonly device?: string;
+  /** Anything else the source carried (`# key: value` lines, sidecar JSON, …). */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+export interface SampleBlock {
+  readonly info: SensorInfo;
+  /** Sample times in s since session start, strictly increasing within a valid block. Length n. */
+  readonly tS: Float64Array;
+  /** Specific force in the sensor frame, m/s², interleaved xyz, length 3n. At rest ≈ +9.81 along "up". */
+  readonly accMS2: Float64Array;
+  /** Angular velocity in the sensor frame, rad/s, interleaved xyz, length 3n. */
+  readonly gyrRadS: Float64Array;
+  /** Magnetic field in the sensor frame, µT, interleaved xyz, length 3n (9-axis sensors only). */
+  readonly magUT?: Float64Array;
+  /** Orientation q_GS, [w,x,y,z] interleaved, length 4n (sensors with on-board fusion, or fusion output). */
+  readonly quat?: Float64Array;
+  /**
+   * Time in s missing before the first sample of this block (dropped packets, reconnects),
+   * beyond one nominal sample period. 0 or absent: contiguous with the previous block.
+   */
+  readonly gapBeforeS?: number;
+  /** Per-sample bitmask of {@link SAT_ACC} | {@link SAT_GYR} | {@link SAT_MAG}; absent when nothing saturated. */
+  readonly saturated?: Uint8Array;
+}
+
+export interface BlockChannels {
+  mag?: boolean;
+  quat?: boolean;
+  saturated?: boolean;
+}
+
+/** Number of samples in a block. */
+export function blockLength(b: SampleBlock): number {
+  return b.tS.length;
+}
+
+/** Allocate a zero-filled block of `n` samples with the requested optional channels. */
+export function createBlock(info: SensorInfo, n: number, channels: BlockChannels = {}): SampleBlock {
+  const block: {
+    info: SensorInfo;
+    tS: Float64Array;
+    accMS2: Float64Array;
+    gyrRadS: Float64Array;
+    magUT?: Float64Array;
+    quat?: Float64Array;
+    saturated?: Uint8Array;
+  } = {
+    info,
+    tS: new Float64Array(n),
+    accMS2: new Float64Array(3 * n),
+    gyrRadS: new Float64Array(3 * n),
+  };
+  if (channels.mag) block.magUT = new Float64Array(3 * n);
+  if (channels.quat) block.quat = new Float64Array(4 * n);
+  if (channels.saturated) block.saturated = new Uint8Array(n);
+  return block;
+}
+
+/**
+ * Samples [start, end) of a block as a new block sharing the same memory (typed-array
+ * views; no copy). The gap flag stays with the first sample only.
+ */
+export function sliceBlock(b: SampleBlock, start: number, end: number = blockLength(b)): SampleBlock {
+  const n = blockLength(b);
+  const s = Math.max(0, Math.min(n, start));
+  const e = Math.max(s, Math.min(n, end));
+  const out: {
+    info: SensorInfo;
+    tS: Float64Array;
+    accMS2: Float64Array;
+    gyrRadS: Float64Array;
+    magUT?: Float64Array;
+    quat?: Float64Array;
+    gapBeforeS?: number;
+    saturated?: Uint8Array;
+  } = {
+    info: b.info,
+    tS: b.tS.subarray(s, e),
+    accMS2: b.accMS2.subarray(3 * s, 3 * e),
+    gyrRadS: b.gyrRadS.subarray(3 * s, 3 * e),
+  };
+  if (b.magUT) out.magUT = b.magUT.subarray(3 * s, 3 * e);
+  if (b.quat) out.quat = b.quat.subarray(4 * s, 4 * e);
+  if (b.saturated) out.saturated = b.saturated.subarray(s, e);
+  if (s === 0 && b.gapBeforeS) out.gapBeforeS = b.gapBeforeS;
+  return out;
+}
+
+/**
+ * Join blocks of one sensor into one (copying). Optional channels survive only when every
+ * block has them — a channel present in some blocks only would otherwise invent values.
+ * Gaps between blocks are not representable inside one block, so they are returned
+ * separately as `{ atIndex, gapS }` so that callers can keep them marked.
+ */
+export function concatBlocks(blocks: readonly SampleBlock[]): {
+  block: SampleBlock;
+  gaps: { atIndex: number; gapS: number }[];
+} {
+  if (blocks.length === 0) throw new RangeError('concatBlocks: no blocks');
+  const first = blocks[0]!;
+  let n = 0;
+  let hasMag = true;
+  let hasQuat = true;
+  let hasSat = false;
+  for (const b of blocks) {
+    n += blockLength(b);
+    hasMag &&= b.magUT !== undefined;
+    hasQuat &&= b.quat !== undefined;
+    hasSat ||= b.saturated !== undefined;
+  }
+  const out = createBlock(first.info, n, { mag: hasMag, quat: hasQuat, saturated: hasSat });
+  const gaps: { atIndex: number; gapS: number }[] = [];
+  let k = 0;
+  for (const b of blocks) {
+    const m = blockLength(b);
+    if (b.gapBeforeS && b.gapBeforeS > 0) gaps.push({ atIndex: k, gapS: b.gapBeforeS });
+    out.tS.set(b.tS, k);
+    out.accMS2.set(b.accMS2, 3 * k);
+    out.gyrRadS.set(b.gyrRadS, 3 * k);
+    if (hasMag) out.magUT!.set(b.magUT!, 3 * k);
+    if (hasQuat) out.quat!.set(b.quat!, 4 * k);
+    if (b.saturated) out.saturated!.set(b.saturated, k);
+    k += m;
+  }
+  const withGap = gaps.length > 0 && gaps[0]!.atIndex === 0 ? { ...out, gapBeforeS: gaps[0]!.gapS } : out;
+  return { block: withGap, gaps };
+}
