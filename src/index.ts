@@ -1,7 +1,39 @@
 /**
  * kinemetry — browser-safe core. Every stage is reachable from here in one hop.
  * Node-only parts (files, CLI, Node BLE) live in `kinemetry/node` (src/node.ts).
+ *
+ * Conventions (see README "Conventions"): quaternions [w,x,y,z] Hamilton, q_GS maps sensor to
+ * global coordinates; global frame East-North-Up; SI units inside (s, m/s², rad/s, µT).
  */
+
+// math/ — flat, allocation-free functions over Float64Array, `out` first.
 export * as vec3 from './math/vec3';
 export * as quat from './math/quat';
+export * as mat3 from './math/mat3';
+export * as angle from './math/angle';
+export * as stats from './math/stats';
+export * from './math/euler';
+export * from './math/butterworth';
+export * from './math/errors';
+
+// samples/ — the SampleBlock every stage shares, units, validation, resampling, alignment.
 export * from './samples/block';
+export * from './samples/construct';
+export * from './samples/units';
+export * from './samples/validate';
+export * from './samples/rate';
+export * as resample from './samples/resample';
+export { resampleBlock } from './samples/resample';
+export * from './samples/align';
+export * from './samples/errors';
+
+// io/ — recording formats (browser-safe parsers and writers over text chunks).
+export * from './io/errors';
+export type * from './io/format';
+export * from './io/formats';
+export * from './io/canonicalCsv';
+export * from './io/canonicalCsvWriter';
+export * from './io/stream';
+
+// sim/ — motion and IMU simulator with exact ground truth.
+export * as sim from './sim/index';

@@ -18,6 +18,8 @@ export type Quat = Float64Array;
 export type QuatLike = ArrayLike<number>;
 
 /** Below this angle (rad) series expansions replace sin(x)/x to keep full precision. */
+// Norms use Math.sqrt of a sum of squares, not Math.hypot: hypot guards against overflow we
+// cannot reach with unit-scale values and costs several times more in V8 (see bench/).
 const SMALL_ANGLE_RAD = 1e-6;
 
 /** New identity quaternion. */
@@ -106,12 +108,12 @@ export function dot(a: QuatLike, b: QuatLike): number {
 }
 
 export function norm(a: QuatLike): number {
-  return Math.hypot(a[0]!, a[1]!, a[2]!, a[3]!);
+  return Math.sqrt(a[0]! * a[0]! + a[1]! * a[1]! + a[2]! * a[2]! + a[3]! * a[3]!);
 }
 
 /** Scale to unit norm. A zero quaternion becomes the identity rather than NaN. */
 export function normalize(out: Quat, a: QuatLike): Quat {
-  const n = Math.hypot(a[0]!, a[1]!, a[2]!, a[3]!);
+  const n = Math.sqrt(a[0]! * a[0]! + a[1]! * a[1]! + a[2]! * a[2]! + a[3]! * a[3]!);
   if (n === 0) return identity(out);
   const s = 1 / n;
   out[0] = a[0]! * s;
@@ -169,7 +171,7 @@ export function rotateInverse(out: Vec3, q: QuatLike, v: Vec3Like): Vec3 {
 
 /** Rotation by `angleRad` about `axis` (right-hand rule). The axis is normalised here. */
 export function fromAxisAngle(out: Quat, axis: Vec3Like, angleRad: number): Quat {
-  const n = Math.hypot(axis[0]!, axis[1]!, axis[2]!);
+  const n = Math.sqrt(axis[0]! * axis[0]! + axis[1]! * axis[1]! + axis[2]! * axis[2]!);
   if (n === 0) return identity(out);
   const h = 0.5 * angleRad;
   const s = Math.sin(h) / n;
@@ -192,7 +194,7 @@ export function toAxisAngle(outAxis: Vec3, q: QuatLike): number {
     y = -y;
     z = -z;
   }
-  const s = Math.hypot(x, y, z);
+  const s = Math.sqrt(x * x + y * y + z * z);
   if (s === 0) {
     outAxis[0] = 1;
     outAxis[1] = 0;
@@ -207,13 +209,13 @@ export function toAxisAngle(outAxis: Vec3, q: QuatLike): number {
 
 /** Rotation angle of a unit quaternion in rad, in [0, π]. */
 export function angleRad(q: QuatLike): number {
-  return 2 * Math.atan2(Math.hypot(q[1]!, q[2]!, q[3]!), Math.abs(q[0]!));
+  return 2 * Math.atan2(Math.sqrt(q[1]! * q[1]! + q[2]! * q[2]! + q[3]! * q[3]!), Math.abs(q[0]!));
 }
 
 /** Quaternion from a rotation vector (axis × angle, rad): the exponential map exp(rv/2). */
 export function fromRotationVector(out: Quat, rv: Vec3Like): Quat {
   const x = rv[0]!, y = rv[1]!, z = rv[2]!;
-  const theta = Math.hypot(x, y, z);
+  const theta = Math.sqrt(x * x + y * y + z * z);
   const h = 0.5 * theta;
   // sin(θ/2)/θ, with its Taylor series near zero
   const k = theta < SMALL_ANGLE_RAD ? 0.5 - (theta * theta) / 48 : Math.sin(h) / theta;
@@ -233,10 +235,11 @@ export function toRotationVector(out: Vec3, q: QuatLike): Vec3 {
     y = -y;
     z = -z;
   }
-  const s = Math.hypot(x, y, z);
+  const s = Math.sqrt(x * x + y * y + z * z);
   const theta = 2 * Math.atan2(s, w);
-  // θ / sin(θ/2); near zero sin(θ/2) ≈ s and θ ≈ 2s/w
-  const k = s < SMALL_ANGLE_RAD ? 2 / w : theta / s;
+  // θ / sin(θ/2); near zero θ/s = (2/w)(1 − (s/w)²/3 + …): the quadratic term matters
+  // (8e-14 relative at s = 5e-7), the next one (~1e-25) does not.
+  const k = s < SMALL_ANGLE_RAD ? (2 / w) * (1 - (s * s) / (3 * w * w)) : theta / s;
   out[0] = x * k;
   out[1] = y * k;
   out[2] = z * k;
@@ -277,32 +280,48 @@ export function slerp(out: Quat, a: QuatLike, b: QuatLike, t: number): Quat {
 
 /**
  * Shortest-arc rotation taking the direction of `from` onto the direction of `to`
- * (`rotate(q, from) ∥ to`). For opposite vectors the rotation is π about an axis
+ * (`rotate(q, from) ∥ to`). For exactly opposite vectors the rotation is π about an axis
  * perpendicular to `from` (a choice: any perpendicular works). Zero inputs give identity.
  */
 export function fromTwoVectors(out: Quat, from: Vec3Like, to: Vec3Like): Quat {
-  const na = Math.hypot(from[0]!, from[1]!, from[2]!);
-  const nb = Math.hypot(to[0]!, to[1]!, to[2]!);
+  const na = Math.sqrt(from[0]! * from[0]! + from[1]! * from[1]! + from[2]! * from[2]!);
+  const nb = Math.sqrt(to[0]! * to[0]! + to[1]! * to[1]! + to[2]! * to[2]!);
   if (na === 0 || nb === 0) return identity(out);
   const ax = from[0]! / na, ay = from[1]! / na, az = from[2]! / na;
   const bx = to[0]! / nb, by = to[1]! / nb, bz = to[2]! / nb;
   const d = ax * bx + ay * by + az * bz;
-  if (d < -1 + 1e-12) {
-    // Antiparallel: pick the coordinate axis least aligned with `from` to build a perpendicular.
-    const absX = Math.abs(ax), absY = Math.abs(ay), absZ = Math.abs(az);
-    let px: number, py: number, pz: number;
-    if (absX <= absY && absX <= absZ) {
-      px = 0; py = az; pz = -ay; // from × x̂
-    } else if (absY <= absZ) {
-      px = -az; py = 0; pz = ax; // from × ŷ
-    } else {
-      px = ay; py = -ax; pz = 0; // from × ẑ
-    }
-    const pn = Math.hypot(px, py, pz);
-    return set(out, 0, px / pn, py / pn, pz / pn);
+  let cx = ay * bz - az * by, cy = az * bx - ax * bz, cz = ax * by - ay * bx;
+  // a × b is ⊥ a in exact arithmetic; for nearly (anti)parallel inputs its rounding noise is
+  // not, and an axis tilted towards a would miss b. Project that noise out — twice, since the
+  // first projection of a vector almost along a cancels ("twice is enough", Kahan).
+  for (let pass = 0; pass < 2; pass++) {
+    const ca = cx * ax + cy * ay + cz * az;
+    cx -= ca * ax;
+    cy -= ca * ay;
+    cz -= ca * az;
   }
-  // q = (1 + d, a × b) normalised: the half-way construction, stable for all other angles.
-  return normalize(out, set(out, 1 + d, ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx));
+  const s = Math.sqrt(cx * cx + cy * cy + cz * cz);
+  // Angle by atan2 and axis from the cross product keep full precision right up to parallel
+  // and antiparallel; the half-way form (1 + a·b, a × b) cancels near π (errors ~1e-6 rad).
+  // The threshold keeps s² clear of subnormals.
+  if (s > 1e-150) {
+    const h = 0.5 * Math.atan2(s, d);
+    const k = Math.sin(h) / s;
+    return set(out, Math.cos(h), cx * k, cy * k, cz * k);
+  }
+  if (d > 0) return identity(out);
+  // Antiparallel: pick the coordinate axis least aligned with `from` to build a perpendicular.
+  const absX = Math.abs(ax), absY = Math.abs(ay), absZ = Math.abs(az);
+  let px: number, py: number, pz: number;
+  if (absX <= absY && absX <= absZ) {
+    px = 0; py = az; pz = -ay; // from × x̂
+  } else if (absY <= absZ) {
+    px = -az; py = 0; pz = ax; // from × ŷ
+  } else {
+    px = ay; py = -ax; pz = 0; // from × ẑ
+  }
+  const pn = Math.sqrt(px * px + py * py + pz * pz);
+  return set(out, 0, px / pn, py / pn, pz / pn);
 }
 
 /** Relative orientation out = a* ⊗ b: with a = q_GA, b = q_GB, gives q_AB (B expressed in A). */
@@ -317,7 +336,7 @@ export function distanceRad(a: QuatLike, b: QuatLike): number {
   const x = a[0]! * b[1]! - a[1]! * b[0]! - a[2]! * b[3]! + a[3]! * b[2]!;
   const y = a[0]! * b[2]! + a[1]! * b[3]! - a[2]! * b[0]! - a[3]! * b[1]!;
   const z = a[0]! * b[3]! - a[1]! * b[2]! + a[2]! * b[1]! - a[3]! * b[0]!;
-  return 2 * Math.atan2(Math.hypot(x, y, z), Math.abs(w));
+  return 2 * Math.atan2(Math.sqrt(x * x + y * y + z * z), Math.abs(w));
 }
 
 /** True when a and b are the same rotation (q or −q) within `tol` per component. */
@@ -337,7 +356,7 @@ export function equalsRotation(a: QuatLike, b: QuatLike, tol = 1e-12): boolean {
  */
 export function integrateRate(out: Quat, q: QuatLike, gyrRadS: Vec3Like, dtS: number): Quat {
   const x = gyrRadS[0]! * dtS, y = gyrRadS[1]! * dtS, z = gyrRadS[2]! * dtS;
-  const theta = Math.hypot(x, y, z);
+  const theta = Math.sqrt(x * x + y * y + z * z);
   const h = 0.5 * theta;
   const k = theta < SMALL_ANGLE_RAD ? 0.5 - (theta * theta) / 48 : Math.sin(h) / theta;
   const dw = Math.cos(h), dx = x * k, dy = y * k, dz = z * k;

@@ -85,7 +85,7 @@ export function cross(out: Vec3, a: Vec3Like, b: Vec3Like): Vec3 {
 }
 
 export function length(a: Vec3Like): number {
-  return Math.hypot(a[0]!, a[1]!, a[2]!);
+  return Math.sqrt(a[0]! * a[0]! + a[1]! * a[1]! + a[2]! * a[2]!);
 }
 
 export function squaredLength(a: Vec3Like): number {
@@ -93,12 +93,13 @@ export function squaredLength(a: Vec3Like): number {
 }
 
 export function distance(a: Vec3Like, b: Vec3Like): number {
-  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+  const dx = a[0]! - b[0]!, dy = a[1]! - b[1]!, dz = a[2]! - b[2]!;
+  return Math.sqrt(dx * dx + dy * dy + dz * dz);
 }
 
 /** Unit vector along `a`; the zero vector stays zero (callers decide what that means). */
 export function normalize(out: Vec3, a: Vec3Like): Vec3 {
-  const n = Math.hypot(a[0]!, a[1]!, a[2]!);
+  const n = Math.sqrt(a[0]! * a[0]! + a[1]! * a[1]! + a[2]! * a[2]!);
   const s = n > 0 ? 1 / n : 0;
   out[0] = a[0]! * s;
   out[1] = a[1]! * s;
@@ -121,7 +122,7 @@ export function angleRad(a: Vec3Like, b: Vec3Like): number {
   const cx = ay * bz - az * by;
   const cy = az * bx - ax * bz;
   const cz = ax * by - ay * bx;
-  return Math.atan2(Math.hypot(cx, cy, cz), ax * bx + ay * by + az * bz);
+  return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz);
 }
 
 export function equals(a: Vec3Like, b: Vec3Like, tol = 1e-12): boolean {

@@ -1,0 +1,33 @@
+/**
+ * `npm run bench` — every benchmark in one process, printed as a markdown table.
+ * `npm run bench -- --write` also rewrites the table in bench/RESULTS.md.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { formatTable, runCase, type BenchCase, type BenchResult } from './harness';
+import { mathCases } from './math';
+
+const suites: [string, () => BenchCase[]][] = [['math', mathCases]];
+
+const results: BenchResult[] = [];
+for (const [suite, make] of suites) {
+  for (const c of make()) {
+    const r = runCase(c);
+    results.push({ ...r, name: `${suite}: ${r.name}` });
+    process.stderr.write(`${r.name}: ${r.oursNsPerCall.toFixed(1)} ns${r.ratio ? ` (ratio ${r.ratio.toFixed(2)})` : ''}\n`);
+  }
+}
+const header = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${new Date().toISOString().slice(0, 10)}`;
+const table = `${header}\n\n${formatTable(results)}\n`;
+process.stdout.write(table);
+
+if (process.argv.includes('--write')) {
+  const path = new URL('./RESULTS.md', import.meta.url);
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
+  const i = old.indexOf(begin);
+  const j = old.indexOf(end);
+  const next = i >= 0 && j > i ? `${old.slice(0, i + begin.length)}\n${table}${old.slice(j)}` : `${old}\n${begin}\n${table}${end}\n`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,5 @@
+/** The command table: one line per command. */
+import type { Command } from './command';
+import { infoCommand } from './info';
+
+export const COMMANDS: readonly Command[] = [infoCommand];
