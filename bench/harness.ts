@@ -51,12 +51,18 @@ export function runCase(c: BenchCase, rounds = 15): BenchResult {
   return { name: c.name, oursNsPerCall: o, peerName: c.peer.name, peerNsPerCall: p, ratio: o / p };
 }
 
+/** A duration per call in the unit that keeps it readable. */
+export function formatDuration(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(1)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${(ns / 1e6).toFixed(2)} ms`;
+}
+
 export function formatTable(results: readonly BenchResult[]): string {
-  const lines = ['| case | kinemetry ns/call | peer | peer ns/call | ratio (ours/peer) |', '|---|---:|---|---:|---:|'];
+  const lines = ['| case | kinemetry per call | peer | peer per call | ratio (ours/peer) |', '|---|---:|---|---:|---:|'];
   for (const r of results) {
-    lines.push(
-      `| ${r.name} | ${r.oursNsPerCall.toFixed(1)} | ${r.peerName ?? '—'} | ${r.peerNsPerCall?.toFixed(1) ?? '—'} | ${r.ratio?.toFixed(2) ?? '—'} |`,
-    );
+    const peer = r.peerNsPerCall === undefined ? '—' : formatDuration(r.peerNsPerCall);
+    lines.push(`| ${r.name} | ${formatDuration(r.oursNsPerCall)} | ${r.peerName ?? '—'} | ${peer} | ${r.ratio?.toFixed(2) ?? '—'} |`);
   }
   return lines.join('\n');
 }

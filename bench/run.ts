@@ -4,17 +4,21 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { formatTable, runCase, type BenchCase, type BenchResult } from './harness';
+import { formatDuration, formatTable, runCase, type BenchCase, type BenchResult } from './harness';
 import { mathCases } from './math';
+import { pipelineCases } from './pipeline';
 
-const suites: [string, () => BenchCase[]][] = [['math', mathCases]];
+const suites: [string, () => BenchCase[]][] = [
+  ['math', mathCases],
+  ['pipeline', pipelineCases],
+];
 
 const results: BenchResult[] = [];
 for (const [suite, make] of suites) {
   for (const c of make()) {
     const r = runCase(c);
     results.push({ ...r, name: `${suite}: ${r.name}` });
-    process.stderr.write(`${r.name}: ${r.oursNsPerCall.toFixed(1)} ns${r.ratio ? ` (ratio ${r.ratio.toFixed(2)})` : ''}\n`);
+    process.stderr.write(`${r.name}: ${formatDuration(r.oursNsPerCall)}${r.ratio ? ` (ratio ${r.ratio.toFixed(2)})` : ''}\n`);
   }
 }
 const header = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${new Date().toISOString().slice(0, 10)}`;

@@ -197,20 +197,3 @@ describe('options', () => {
     expect(() => simulate({ ...sc, sensors: [{ ...sc.sensors[0]!, segment: 'nope' }] }, {})).toThrow(/unknown segment/);
   });
 });
-
-describe('speed', () => {
-  it('a 60 s, 100 Hz, two-sensor session simulates quickly', () => {
-    const sc = kneeFlexionScenario({ noise: 'consumer' });
-    simulate(sc, { durationS: 60, rateHz: 100 }); // warm-up (JIT)
-    let best = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const r = simulate(sc, { durationS: 60, rateHz: 100, seed: i });
-      best = Math.min(best, performance.now() - t0);
-      expect(r.blocks.shank![0]!.tS.length).toBe(6000);
-    }
-    // Typically 10–50 ms under the test runner (best of 3, to ride out a busy machine); a
-    // generous bound that still catches an accidental O(n²) or per-sample allocation storm.
-    expect(best).toBeLessThan(250);
-  });
-});
