@@ -3,7 +3,7 @@
  * them and test/fixtures.test.ts checks the committed files still match this code.
  */
 import { canonicalCsvText } from '../src/io/canonicalCsvWriter';
-import type { SampleBlock } from '../src/samples/block';
+import type { InertialBlock } from '../src/samples/block';
 import {
   ERROR_PRESETS,
   freeMotionScenario,
@@ -38,8 +38,8 @@ function roundInPlace(a: Float64Array | undefined, digits: number): void {
   for (let i = 0; i < a.length; i++) a[i] = round(a[i]!, digits);
 }
 
-function roundedCopy(b: SampleBlock): SampleBlock {
-  const copy: SampleBlock = {
+function roundedCopy(b: InertialBlock): InertialBlock {
+  const copy: InertialBlock = {
     ...b,
     tS: b.tS.slice(),
     accMS2: b.accMS2.slice(),

@@ -60,7 +60,7 @@ describe('fixtures/', () => {
       const cells = truthText[i]!.split(',').map(Number);
       quat.set(q, cells[1]!, cells[2]!, cells[3]!, cells[4]!);
       quat.rotateInverse(up, q, [0, 0, 1]);
-      const a = b.accMS2.subarray(3 * i, 3 * i + 3);
+      const a = b.accMS2!.subarray(3 * i, 3 * i + 3);
       const cos = (a[0]! * up[0]! + a[1]! * up[1]! + a[2]! * up[2]!) / Math.hypot(a[0]!, a[1]!, a[2]!);
       worstDeg = Math.max(worstDeg, (Math.acos(Math.min(1, cos)) * 180) / Math.PI);
     }

@@ -59,13 +59,16 @@ export class CanonicalCsvWriter {
     }
     if (this.mag && !block.magUT) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no magnetometer data but the file has mx,my,mz columns`);
     if (this.quat && !block.quat) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no quaternion data but the file has qw,qx,qy,qz columns`);
+    if (!block.accMS2 || !block.gyrRadS) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no accelerometer/gyroscope data, which the canonical CSV requires`);
     const n = block.tS.length;
     if (block.accMS2.length !== 3 * n || block.gyrRadS.length !== 3 * n || (this.mag && block.magUT!.length !== 3 * n) || (this.quat && block.quat!.length !== 4 * n)) {
       throw new RecordingWriteError(`sensor '${this.info.sensorId}': block channel lengths do not match its ${n} samples`);
     }
     const d = this.delimiter;
     const f = formatNumberField;
-    const { tS, accMS2: a, gyrRadS: g } = block;
+    const { tS } = block;
+    const a = block.accMS2;
+    const g = block.gyrRadS;
     const m = block.magUT;
     const q = block.quat;
     const lines = new Array<string>(n);

@@ -29,10 +29,13 @@ export interface SampleBlock {
   readonly info: SensorInfo;
   /** Sample times in s since session start, strictly increasing within a valid block. Length n. */
   readonly tS: Float64Array;
-  /** Specific force in the sensor frame, m/s², interleaved xyz, length 3n. At rest ≈ +9.81 along "up". */
-  readonly accMS2: Float64Array;
-  /** Angular velocity in the sensor frame, rad/s, interleaved xyz, length 3n. */
-  readonly gyrRadS: Float64Array;
+  /**
+   * Specific force in the sensor frame, m/s², interleaved xyz, length 3n. At rest ≈ +9.81 along
+   * "up". Absent only for orientation-only sources (e.g. OpenSim .sto); see {@link InertialBlock}.
+   */
+  readonly accMS2?: Float64Array;
+  /** Angular velocity in the sensor frame, rad/s, interleaved xyz, length 3n. Absent only for orientation-only sources. */
+  readonly gyrRadS?: Float64Array;
   /** Magnetic field in the sensor frame, µT, interleaved xyz, length 3n (9-axis sensors only). */
   readonly magUT?: Float64Array;
   /** Orientation q_GS, [w,x,y,z] interleaved, length 4n (sensors with on-board fusion, or fusion output). */
@@ -46,7 +49,44 @@ export interface SampleBlock {
   readonly saturated?: Uint8Array;
 }
 
+/** A block from an inertial sensor: accelerometer and gyroscope present (what fusion needs). */
+export type InertialBlock = SampleBlock & { readonly accMS2: Float64Array; readonly gyrRadS: Float64Array };
+
+/** A block carrying orientations (on-board fusion, fusion output, or an orientation file). */
+export type OrientationBlock = SampleBlock & { readonly quat: Float64Array };
+
+/** Thrown when a stage needs a channel the block does not have. */
+export class MissingChannelError extends Error {
+  override readonly name = 'MissingChannelError';
+  constructor(
+    readonly sensorId: string,
+    readonly channel: 'acc' | 'gyr' | 'mag' | 'quat',
+    readonly stage: string,
+  ) {
+    super(`${stage}: sensor '${sensorId}' has no ${channel} channel`);
+  }
+}
+
+export function isInertial(b: SampleBlock): b is InertialBlock {
+  return b.accMS2 !== undefined && b.gyrRadS !== undefined;
+}
+
+/** `b` as an {@link InertialBlock}, or a {@link MissingChannelError} naming the stage that needed it. */
+export function requireInertial(b: SampleBlock, stage: string): InertialBlock {
+  if (!b.accMS2) throw new MissingChannelError(b.info.sensorId, 'acc', stage);
+  if (!b.gyrRadS) throw new MissingChannelError(b.info.sensorId, 'gyr', stage);
+  return b as InertialBlock;
+}
+
+/** `b` as an {@link OrientationBlock}, or a {@link MissingChannelError}. */
+export function requireOrientation(b: SampleBlock, stage: string): OrientationBlock {
+  if (!b.quat) throw new MissingChannelError(b.info.sensorId, 'quat', stage);
+  return b as OrientationBlock;
+}
+
 export interface BlockChannels {
+  /** Accelerometer and gyroscope. Default true; false makes an orientation/magnetometer-only block. */
+  inertial?: boolean;
   mag?: boolean;
   quat?: boolean;
   saturated?: boolean;
@@ -57,22 +97,27 @@ export function blockLength(b: SampleBlock): number {
   return b.tS.length;
 }
 
-/** Allocate a zero-filled block of `n` samples with the requested optional channels. */
+/** Mutable shape used while building blocks. */
+type BlockBuilder = {
+  info: SensorInfo;
+  tS: Float64Array;
+  accMS2?: Float64Array;
+  gyrRadS?: Float64Array;
+  magUT?: Float64Array;
+  quat?: Float64Array;
+  gapBeforeS?: number;
+  saturated?: Uint8Array;
+};
+
+/** Allocate a zero-filled block of `n` samples with the requested channels (acc + gyr unless `inertial: false`). */
+export function createBlock(info: SensorInfo, n: number, channels?: BlockChannels & { inertial?: true }): InertialBlock;
+export function createBlock(info: SensorInfo, n: number, channels: BlockChannels): SampleBlock;
 export function createBlock(info: SensorInfo, n: number, channels: BlockChannels = {}): SampleBlock {
-  const block: {
-    info: SensorInfo;
-    tS: Float64Array;
-    accMS2: Float64Array;
-    gyrRadS: Float64Array;
-    magUT?: Float64Array;
-    quat?: Float64Array;
-    saturated?: Uint8Array;
-  } = {
-    info,
-    tS: new Float64Array(n),
-    accMS2: new Float64Array(3 * n),
-    gyrRadS: new Float64Array(3 * n),
-  };
+  const block: BlockBuilder = { info, tS: new Float64Array(n) };
+  if (channels.inertial !== false) {
+    block.accMS2 = new Float64Array(3 * n);
+    block.gyrRadS = new Float64Array(3 * n);
+  }
   if (channels.mag) block.magUT = new Float64Array(3 * n);
   if (channels.quat) block.quat = new Float64Array(4 * n);
   if (channels.saturated) block.saturated = new Uint8Array(n);
@@ -83,25 +128,14 @@ export function createBlock(info: SensorInfo, n: number, channels: BlockChannels
  * Samples [start, end) of a block as a new block sharing the same memory (typed-array
  * views; no copy). The gap flag stays with the first sample only.
  */
+export function sliceBlock<B extends SampleBlock>(b: B, start: number, end?: number): B;
 export function sliceBlock(b: SampleBlock, start: number, end: number = blockLength(b)): SampleBlock {
   const n = blockLength(b);
   const s = Math.max(0, Math.min(n, start));
   const e = Math.max(s, Math.min(n, end));
-  const out: {
-    info: SensorInfo;
-    tS: Float64Array;
-    accMS2: Float64Array;
-    gyrRadS: Float64Array;
-    magUT?: Float64Array;
-    quat?: Float64Array;
-    gapBeforeS?: number;
-    saturated?: Uint8Array;
-  } = {
-    info: b.info,
-    tS: b.tS.subarray(s, e),
-    accMS2: b.accMS2.subarray(3 * s, 3 * e),
-    gyrRadS: b.gyrRadS.subarray(3 * s, 3 * e),
-  };
+  const out: BlockBuilder = { info: b.info, tS: b.tS.subarray(s, e) };
+  if (b.accMS2) out.accMS2 = b.accMS2.subarray(3 * s, 3 * e);
+  if (b.gyrRadS) out.gyrRadS = b.gyrRadS.subarray(3 * s, 3 * e);
   if (b.magUT) out.magUT = b.magUT.subarray(3 * s, 3 * e);
   if (b.quat) out.quat = b.quat.subarray(4 * s, 4 * e);
   if (b.saturated) out.saturated = b.saturated.subarray(s, e);
@@ -110,41 +144,45 @@ export function sliceBlock(b: SampleBlock, start: number, end: number = blockLen
 }
 
 /**
- * Join blocks of one sensor into one (copying). Optional channels survive only when every
+ * Join blocks of one sensor into one (copying). Optional channels (acc + gyr, mag, quat) survive only when every
  * block has them — a channel present in some blocks only would otherwise invent values.
  * Gaps between blocks are not representable inside one block, so they are returned
  * separately as `{ atIndex, gapS }` so that callers can keep them marked.
  */
-export function concatBlocks(blocks: readonly SampleBlock[]): {
-  block: SampleBlock;
+export function concatBlocks<B extends SampleBlock>(blocks: readonly B[]): {
+  block: B;
   gaps: { atIndex: number; gapS: number }[];
 } {
   if (blocks.length === 0) throw new RangeError('concatBlocks: no blocks');
   const first = blocks[0]!;
   let n = 0;
+  let hasInertial = true;
   let hasMag = true;
   let hasQuat = true;
   let hasSat = false;
   for (const b of blocks) {
     n += blockLength(b);
+    hasInertial &&= isInertial(b);
     hasMag &&= b.magUT !== undefined;
     hasQuat &&= b.quat !== undefined;
     hasSat ||= b.saturated !== undefined;
   }
-  const out = createBlock(first.info, n, { mag: hasMag, quat: hasQuat, saturated: hasSat });
+  const out: BlockBuilder = createBlock(first.info, n, { inertial: hasInertial, mag: hasMag, quat: hasQuat, saturated: hasSat });
   const gaps: { atIndex: number; gapS: number }[] = [];
   let k = 0;
   for (const b of blocks) {
     const m = blockLength(b);
     if (b.gapBeforeS && b.gapBeforeS > 0) gaps.push({ atIndex: k, gapS: b.gapBeforeS });
     out.tS.set(b.tS, k);
-    out.accMS2.set(b.accMS2, 3 * k);
-    out.gyrRadS.set(b.gyrRadS, 3 * k);
+    if (hasInertial) {
+      out.accMS2!.set(b.accMS2!, 3 * k);
+      out.gyrRadS!.set(b.gyrRadS!, 3 * k);
+    }
     if (hasMag) out.magUT!.set(b.magUT!, 3 * k);
     if (hasQuat) out.quat!.set(b.quat!, 4 * k);
     if (b.saturated) out.saturated!.set(b.saturated, k);
     k += m;
   }
-  const withGap = gaps.length > 0 && gaps[0]!.atIndex === 0 ? { ...out, gapBeforeS: gaps[0]!.gapS } : out;
-  return { block: withGap, gaps };
+  if (gaps.length > 0 && gaps[0]!.atIndex === 0) out.gapBeforeS = gaps[0]!.gapS;
+  return { block: out as B, gaps };
 }

@@ -2,7 +2,7 @@
  * Building and checking blocks from plain arrays (readers, tests, the simulator). The checks
  * catch the mistake that otherwise surfaces far away: a channel with the wrong length.
  */
-import type { SampleBlock, SensorInfo } from './block';
+import type { InertialBlock, SampleBlock, SensorInfo } from './block';
 import { BlockShapeError } from './errors';
 
 /** Flat numbers, or one row per sample (`[[x, y, z], …]`). */
@@ -11,10 +11,10 @@ export type ChannelInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 export interface BlockArrays {
   /** Sample times, s since session start. */
   tS: ArrayLike<number>;
-  /** Specific force, m/s², interleaved xyz (3n) or n rows of 3. */
-  accMS2: ChannelInput;
+  /** Specific force, m/s², interleaved xyz (3n) or n rows of 3. Give both acc and gyr, or neither (orientation-only). */
+  accMS2?: ChannelInput;
   /** Angular velocity, rad/s, interleaved xyz (3n) or n rows of 3. */
-  gyrRadS: ChannelInput;
+  gyrRadS?: ChannelInput;
   /** Magnetic field, µT, interleaved xyz (3n) or n rows of 3. */
   magUT?: ChannelInput;
   /** Orientation q_GS [w,x,y,z], interleaved (4n) or n rows of 4. */
@@ -56,6 +56,8 @@ function channel(sensorId: string, field: string, x: ChannelInput, n: number, wi
  * `Float64Array` given flat is used as is (no copy); anything else is copied.
  * Throws {@link BlockShapeError} on a length mismatch.
  */
+export function blockFromArrays(info: SensorInfo, arrays: BlockArrays & { accMS2: ChannelInput; gyrRadS: ChannelInput }): InertialBlock;
+export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBlock;
 export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBlock {
   const id = info.sensorId;
   const tS = toF64(arrays.tS);
@@ -63,18 +65,19 @@ export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBl
   const block: {
     info: SensorInfo;
     tS: Float64Array;
-    accMS2: Float64Array;
-    gyrRadS: Float64Array;
+    accMS2?: Float64Array;
+    gyrRadS?: Float64Array;
     magUT?: Float64Array;
     quat?: Float64Array;
     saturated?: Uint8Array;
     gapBeforeS?: number;
-  } = {
-    info,
-    tS,
-    accMS2: channel(id, 'accMS2', arrays.accMS2, n, 3),
-    gyrRadS: channel(id, 'gyrRadS', arrays.gyrRadS, n, 3),
-  };
+  } = { info, tS };
+  if ((arrays.accMS2 === undefined) !== (arrays.gyrRadS === undefined)) {
+    // A block with one inertial channel would look like an IMU to some stages and not to others.
+    throw new BlockShapeError(id, arrays.accMS2 === undefined ? 'accMS2' : 'gyrRadS', 3 * n, 0);
+  }
+  if (arrays.accMS2 !== undefined) block.accMS2 = channel(id, 'accMS2', arrays.accMS2, n, 3);
+  if (arrays.gyrRadS !== undefined) block.gyrRadS = channel(id, 'gyrRadS', arrays.gyrRadS, n, 3);
   if (arrays.magUT !== undefined) block.magUT = channel(id, 'magUT', arrays.magUT, n, 3);
   if (arrays.quat !== undefined) block.quat = channel(id, 'quat', arrays.quat, n, 4);
   if (arrays.saturated !== undefined) {
@@ -95,8 +98,11 @@ export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBl
 export function checkBlockShape(b: SampleBlock): void {
   const n = b.tS.length;
   const id = b.info.sensorId;
-  if (b.accMS2.length !== 3 * n) throw new BlockShapeError(id, 'accMS2', 3 * n, b.accMS2.length);
-  if (b.gyrRadS.length !== 3 * n) throw new BlockShapeError(id, 'gyrRadS', 3 * n, b.gyrRadS.length);
+  if ((b.accMS2 === undefined) !== (b.gyrRadS === undefined)) {
+    throw new BlockShapeError(id, b.accMS2 === undefined ? 'accMS2' : 'gyrRadS', 3 * n, 0);
+  }
+  if (b.accMS2 && b.accMS2.length !== 3 * n) throw new BlockShapeError(id, 'accMS2', 3 * n, b.accMS2.length);
+  if (b.gyrRadS && b.gyrRadS.length !== 3 * n) throw new BlockShapeError(id, 'gyrRadS', 3 * n, b.gyrRadS.length);
   if (b.magUT && b.magUT.length !== 3 * n) throw new BlockShapeError(id, 'magUT', 3 * n, b.magUT.length);
   if (b.quat && b.quat.length !== 4 * n) throw new BlockShapeError(id, 'quat', 4 * n, b.quat.length);
   if (b.saturated && b.saturated.length !== n) throw new BlockShapeError(id, 'saturated', n, b.saturated.length);

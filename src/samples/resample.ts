@@ -237,9 +237,9 @@ export interface ResampleOptions {
   info?: SensorInfo;
 }
 
-export interface ResampleResult {
-  /** Resampled block; its `tS` IS the target array (shared, not copied); invalid samples are NaN in every channel. */
-  readonly block: SampleBlock;
+export interface ResampleResult<B extends SampleBlock = SampleBlock> {
+  /** Resampled block, with the source's channels; its `tS` IS the target array (shared, not copied); invalid samples are NaN in every channel. */
+  readonly block: B;
   /** 1 = interpolated inside the source span, not across a gap, all channels finite; 0 = do not use. */
   readonly valid: Uint8Array;
   readonly validCount: number;
@@ -254,6 +254,7 @@ function checkFinite(name: string, v: number | undefined, positive: boolean): vo
  * Resample one block onto `targetTS` (see the module notes for what is invalid). Allocates the
  * outputs once; no per-sample allocation. Throws TimeOrderError for unordered source times.
  */
+export function resampleBlock<B extends SampleBlock>(block: B, targetTS: Float64Array, options?: ResampleOptions): ResampleResult<B>;
 export function resampleBlock(block: SampleBlock, targetTS: Float64Array, options: ResampleOptions = {}): ResampleResult {
   checkBlockShape(block);
   assertTimeOrder(block);
@@ -274,17 +275,14 @@ export function resampleBlock(block: SampleBlock, targetTS: Float64Array, option
   const out: {
     info: SensorInfo;
     tS: Float64Array;
-    accMS2: Float64Array;
-    gyrRadS: Float64Array;
+    accMS2?: Float64Array;
+    gyrRadS?: Float64Array;
     magUT?: Float64Array;
     quat?: Float64Array;
     saturated?: Uint8Array;
-  } = {
-    info,
-    tS: targetTS,
-    accMS2: interpolateLinear(new Float64Array(3 * m), block.accMS2, 3, index, frac),
-    gyrRadS: interpolateLinear(new Float64Array(3 * m), block.gyrRadS, 3, index, frac),
-  };
+  } = { info, tS: targetTS };
+  if (block.accMS2) out.accMS2 = interpolateLinear(new Float64Array(3 * m), block.accMS2, 3, index, frac);
+  if (block.gyrRadS) out.gyrRadS = interpolateLinear(new Float64Array(3 * m), block.gyrRadS, 3, index, frac);
   if (block.magUT) out.magUT = interpolateLinear(new Float64Array(3 * m), block.magUT, 3, index, frac);
   if (block.quat) out.quat = interpolateQuat(new Float64Array(4 * m), block.quat, index, frac);
   if (block.saturated) out.saturated = interpolateMask(new Uint8Array(m), block.saturated, index, frac);
@@ -314,7 +312,7 @@ function fillNaN(a: Float64Array | undefined, k0: number, width: number): void {
  */
 export function finalizeValidity(
   valid: Uint8Array,
-  out: { accMS2: Float64Array; gyrRadS: Float64Array; magUT?: Float64Array; quat?: Float64Array; saturated?: Uint8Array },
+  out: { accMS2?: Float64Array; gyrRadS?: Float64Array; magUT?: Float64Array; quat?: Float64Array; saturated?: Uint8Array },
   index: Int32Array,
   count: number = index.length,
 ): number {
@@ -322,8 +320,8 @@ export function finalizeValidity(
   for (let k = 0; k < count; k++) {
     const ok =
       index[k]! >= 0 &&
-      allFinite(out.accMS2, 3 * k, 3) &&
-      allFinite(out.gyrRadS, 3 * k, 3) &&
+      (!out.accMS2 || allFinite(out.accMS2, 3 * k, 3)) &&
+      (!out.gyrRadS || allFinite(out.gyrRadS, 3 * k, 3)) &&
       (!out.magUT || allFinite(out.magUT, 3 * k, 3)) &&
       (!out.quat || allFinite(out.quat, 4 * k, 4));
     if (!ok && index[k]! >= 0) {

@@ -259,8 +259,8 @@ export class BlockValidator {
         this.anchorBad++;
       }
       const mask = saturated ? saturated[i]! : 0;
-      if (this.vec3(accMS2, i, index, tGood, 'acc', this.accRange) || (mask & SAT_ACC) !== 0) this.satAcc++;
-      if (this.vec3(gyrRadS, i, index, tGood, 'gyr', this.gyrRange) || (mask & SAT_GYR) !== 0) this.satGyr++;
+      if ((accMS2 && this.vec3(accMS2, i, index, tGood, 'acc', this.accRange)) || (mask & SAT_ACC) !== 0) this.satAcc++;
+      if ((gyrRadS && this.vec3(gyrRadS, i, index, tGood, 'gyr', this.gyrRange)) || (mask & SAT_GYR) !== 0) this.satGyr++;
       if (magUT) {
         if (this.vec3(magUT, i, index, tGood, 'mag', this.magRange) || (mask & SAT_MAG) !== 0) this.satMag++;
       } else if ((mask & SAT_MAG) !== 0) this.satMag++;

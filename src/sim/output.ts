@@ -3,7 +3,7 @@
  * receive: dropped samples are left out, the block after a dropout carries `gapBeforeS`
  * (= dropped samples / rateHz), and long runs are cut every `blockSize` samples.
  */
-import { createBlock, type SampleBlock, type SensorInfo } from '../samples/block';
+import { createBlock, type InertialBlock, type SensorInfo } from '../samples/block';
 
 /** Cut the emitted samples into blocks at dropouts and every `blockSize` samples. */
 export function assembleBlocks(
@@ -17,8 +17,8 @@ export function assembleBlocks(
   mag: Float64Array | null,
   q: Float64Array | null,
   saturated: Uint8Array,
-): SampleBlock[] {
-  const out: SampleBlock[] = [];
+): InertialBlock[] {
+  const out: InertialBlock[] = [];
   const n = emitted.length;
   let k = 0;
   let missing = 0;

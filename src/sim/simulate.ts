@@ -15,7 +15,7 @@
  */
 import * as quat from '../math/quat';
 import * as vec3 from '../math/vec3';
-import { SAT_ACC, SAT_GYR, SAT_MAG, type SampleBlock, type SensorInfo } from '../samples/block';
+import { SAT_ACC, SAT_GYR, SAT_MAG, type InertialBlock, type SensorInfo } from '../samples/block';
 import { assembleBlocks } from './output';
 import { Body } from './body';
 import type { JointSpec } from './body';
@@ -128,7 +128,7 @@ export interface SimulationTruth {
 
 export interface SimulationResult {
   /** Output blocks per sensor id, in time order. */
-  readonly blocks: Readonly<Record<string, SampleBlock[]>>;
+  readonly blocks: Readonly<Record<string, InertialBlock[]>>;
   readonly truth: SimulationTruth;
 }
 
@@ -167,7 +167,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     sensors: {},
     reps: (scenario.reps ?? []).filter((r) => r.endS <= durationS),
   };
-  const blocks: Record<string, SampleBlock[]> = {};
+  const blocks: Record<string, InertialBlock[]> = {};
   for (const c of sensors) {
     const { sensorTruth, sensorBlocks } = finishSensor(c, seed, blockSize);
     (truth.sensors as Record<string, SensorTruth>)[c.spec.id] = sensorTruth;
@@ -311,7 +311,7 @@ function sessionTruth(body: Body, durationS: number, rateHz: number, gridSensors
 }
 
 /** Apply the error model and dropouts to a sensor's truth and cut the output blocks. */
-function finishSensor(c: SensorRun, seed: number, blockSize: number): { sensorTruth: SensorTruth; sensorBlocks: SampleBlock[] } {
+function finishSensor(c: SensorRun, seed: number, blockSize: number): { sensorTruth: SensorTruth; sensorBlocks: InertialBlock[] } {
   const { spec, n, trueTS } = c;
   const id = spec.id;
   const rng = (what: string): Rng => sensorRng(seed, id, what);

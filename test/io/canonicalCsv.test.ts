@@ -35,8 +35,8 @@ describe('canonical CSV reader', () => {
     const text = `gz,gy,gx,az,ay,ax,t\n6,5,4,3,2,1,0.5\n-6,-5,-4,-3,-2,-1,0.51\n`;
     const b = all(parseCanonicalCsv(text, { file: 'a.csv' }));
     expect(Array.from(b.tS)).toEqual([0.5, 0.51]);
-    expect(Array.from(b.accMS2)).toEqual([1, 2, 3, -1, -2, -3]);
-    expect(Array.from(b.gyrRadS)).toEqual([4, 5, 6, -4, -5, -6]);
+    expect(Array.from(b.accMS2!)).toEqual([1, 2, 3, -1, -2, -3]);
+    expect(Array.from(b.gyrRadS!)).toEqual([4, 5, 6, -4, -5, -6]);
     expect(b.magUT).toBeUndefined();
     expect(b.quat).toBeUndefined();
   });
@@ -46,9 +46,9 @@ describe('canonical CSV reader', () => {
     const p = new CanonicalCsvParser({ file: 'u.csv' });
     const b = all([...p.push(text), ...p.finish()]);
     expect(b.tS[0]).toBe(1.5);
-    expect(Array.from(b.accMS2)).toEqual([9.80665, 0, -2 * 9.80665]);
-    expect(b.gyrRadS[0]).toBeCloseTo(Math.PI, 15);
-    expect(b.gyrRadS[1]).toBeCloseTo(Math.PI / 2, 15);
+    expect(Array.from(b.accMS2!)).toEqual([9.80665, 0, -2 * 9.80665]);
+    expect(b.gyrRadS![0]).toBeCloseTo(Math.PI, 15);
+    expect(b.gyrRadS![1]).toBeCloseTo(Math.PI / 2, 15);
     expect(Array.from(b.magUT!)).toEqual([50, -100, 0]);
     const units = Object.fromEntries(p.header!.channels.map((c) => [c.channel, c.unit.name]));
     expect(units).toEqual({ tS: 'ms', acc: 'g', gyr: 'deg/s', mag: 'gauss' });
@@ -69,15 +69,15 @@ describe('canonical CSV reader', () => {
   ])('detects the delimiter %j from the header', (d, text) => {
     expect(detectDelimiter(text.split('\n')[0]!)).toBe(d);
     const b = all(parseCanonicalCsv(text));
-    expect(Array.from(b.accMS2)).toEqual([1.5, 2, 3]);
-    expect(Array.from(b.gyrRadS)).toEqual([4, 5, 6]);
+    expect(Array.from(b.accMS2!)).toEqual([1.5, 2, 3]);
+    expect(Array.from(b.gyrRadS!)).toEqual([4, 5, 6]);
   });
 
   it('accepts a decimal comma when the delimiter is not a comma', () => {
     const b = all(parseCanonicalCsv('t;ax;ay;az;gx;gy;gz\n0,25;1,5;2;3;4;5;-6,75\n'));
     expect(b.tS[0]).toBe(0.25);
-    expect(b.accMS2[0]).toBe(1.5);
-    expect(b.gyrRadS[2]).toBe(-6.75);
+    expect(b.accMS2![0]).toBe(1.5);
+    expect(b.gyrRadS![2]).toBe(-6.75);
   });
 
   it('reads metadata into SensorInfo and extra', () => {
@@ -119,7 +119,7 @@ describe('canonical CSV reader', () => {
       const b = all(blocks);
       expect(b.info.sensorId).toBe('s');
       expect(Array.from(b.tS)).toEqual([0, 0.01]);
-      expect(Array.from(b.gyrRadS)).toEqual([4, 5, 6, 4, 5, 6]);
+      expect(Array.from(b.gyrRadS!)).toEqual([4, 5, 6, 4, 5, 6]);
     }
   });
 
@@ -127,10 +127,10 @@ describe('canonical CSV reader', () => {
     const text = `${HEADER}\n0.02,NaN,,inf,-Infinity,1,2\n0.01,1,2,3,4,5,6\n0.01,1,2,3,4,5,6\n`;
     const b = all(parseCanonicalCsv(text));
     expect(Array.from(b.tS)).toEqual([0.02, 0.01, 0.01]);
-    expect(Number.isNaN(b.accMS2[0])).toBe(true);
-    expect(Number.isNaN(b.accMS2[1])).toBe(true);
-    expect(b.accMS2[2]).toBe(Infinity);
-    expect(b.gyrRadS[0]).toBe(-Infinity);
+    expect(Number.isNaN(b.accMS2![0])).toBe(true);
+    expect(Number.isNaN(b.accMS2![1])).toBe(true);
+    expect(b.accMS2![2]).toBe(Infinity);
+    expect(b.gyrRadS![0]).toBe(-Infinity);
   });
 
   it('emits blocks of at most blockSize samples, lines straddling chunks', () => {
@@ -139,7 +139,7 @@ describe('canonical CSV reader', () => {
     const blocks = parseByChar(text);
     expect(blocks.map((b) => b.tS.length)).toEqual([2, 2, 2, 2, 2]);
     const b = all(blocks);
-    expect(Array.from(b.accMS2.filter((_, k) => k % 3 === 0))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from(b.accMS2!.filter((_, k) => k % 3 === 0))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const p = new CanonicalCsvParser({ blockSize: 4 });
     const sizes = [...p.push(text.slice(0, 50)), ...p.push(text.slice(50)), ...p.finish()].map((x) => x.tS.length);
     expect(sizes).toEqual([4, 4, 2]);
@@ -162,7 +162,7 @@ describe('canonical CSV reader', () => {
     for (let i = 0; i < bytes.length; i += 3) blocks.push(...p.push(bytes.subarray(i, i + 3)));
     blocks.push(...p.finish());
     expect(blocks[0]!.info.device).toBe('µ-sensor ∆');
-    expect(Array.from(blocks[0]!.accMS2)).toEqual([1, 2, 3]);
+    expect(Array.from(blocks[0]!.accMS2!)).toEqual([1, 2, 3]);
   });
 });
 

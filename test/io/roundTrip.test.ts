@@ -35,8 +35,8 @@ function blocksArb(info: SensorInfo, mag: boolean, quat: boolean): fc.Arbitrary<
     fc.record({ t: values(n), acc: values(3 * n), gyr: values(3 * n), mag: values(3 * n), quat: values(4 * n) }).map((r) => {
       const b = createBlock(info, n, { mag, quat });
       b.tS.set(r.t);
-      b.accMS2.set(r.acc);
-      b.gyrRadS.set(r.gyr);
+      b.accMS2!.set(r.acc);
+      b.gyrRadS!.set(r.gyr);
       if (mag) b.magUT!.set(r.mag);
       if (quat) b.quat!.set(r.quat);
       return b;
@@ -106,8 +106,8 @@ describe('canonical CSV round trip', () => {
           const expected = concatBlocks(blocks).block;
           const got = concatBlocks(out).block;
           expectSameBits(got.tS, expected.tS);
-          expectSameBits(got.accMS2, expected.accMS2);
-          expectSameBits(got.gyrRadS, expected.gyrRadS);
+          expectSameBits(got.accMS2!, expected.accMS2!);
+          expectSameBits(got.gyrRadS!, expected.gyrRadS!);
           expectSameBits(got.magUT, expected.magUT);
           expectSameBits(got.quat, expected.quat);
         },
@@ -120,7 +120,7 @@ describe('canonical CSV round trip', () => {
     const info: SensorInfo = { sensorId: 'thigh', placement: 'thigh', side: 'left', rateHz: 100, device: 'DOT', extra: { subject: 'S01' } };
     const b = createBlock(info, 2, { mag: true });
     b.tS.set([0, 0.01]);
-    b.accMS2.set([0, 0, 9.81, -0, 1e-300, 9.81]);
+    b.accMS2!.set([0, 0, 9.81, -0, 1e-300, 9.81]);
     const pieces = [...formatCanonicalCsv([b])];
     expect(pieces[0]).toBe(
       '# sensor: thigh\n# placement: thigh\n# side: left\n# rate_hz: 100\n# device: DOT\n# subject: S01\n' +
@@ -128,7 +128,7 @@ describe('canonical CSV round trip', () => {
     );
     expect(pieces[1]).toBe('0,0,0,9.81,0,0,0,0,0,0\n0.01,-0,1e-300,9.81,0,0,0,0,0,0\n');
     const back = parseCanonicalCsv(pieces.join(''));
-    expect(Object.is(back[0]!.accMS2[3], -0)).toBe(true);
+    expect(Object.is(back[0]!.accMS2![3], -0)).toBe(true);
   });
 
   it('refuses what it cannot write faithfully', () => {

@@ -18,7 +18,7 @@ describe('streaming sources (browser-safe)', () => {
     const blocks = await collect(streamBlocks(canonicalCsvFormat.createParser({ file: 'wrist.csv', blockSize: 16 }), blob.stream()));
     expect(blocks.map((b) => b.tS.length)).toEqual([16, 16, 16, 2]);
     expect(blocks[0]!.info.sensorId).toBe('wrist');
-    expect(blocks[3]!.accMS2[3]).toBe(49);
+    expect(blocks[3]!.accMS2![3]).toBe(49);
   });
 
   it('reads sync and async iterables of strings', async () => {

@@ -29,8 +29,8 @@ function expectMatchesTruth(block: SampleBlock, valid: Uint8Array, tS: Float64Ar
   for (let k = 0; k < tS.length; k++) {
     if (!valid[k]) continue;
     const T = tS[k]!;
-    expect(Math.abs(block.accMS2[3 * k]! - (1 + 2 * T))).toBeLessThan(1e-12);
-    expect(Math.abs(block.accMS2[3 * k + 1]! + T)).toBeLessThan(1e-12);
+    expect(Math.abs(block.accMS2![3 * k]! - (1 + 2 * T))).toBeLessThan(1e-12);
+    expect(Math.abs(block.accMS2![3 * k + 1]! + T)).toBeLessThan(1e-12);
     quat.readAt(got, block.quat!, k);
     quat.fromAxisAngle(want, [0, 0, 1], 1.3 * T);
     expect(quat.distanceRad(got, want)).toBeLessThan(1e-12);
@@ -102,7 +102,7 @@ describe('alignBlocks', () => {
       expect(r.allValid[k]).toBe(inGap ? 0 : 1);
       if (inGap) {
         invalid++;
-        expect(Number.isNaN(r.bySensorId.shank!.block.accMS2[3 * k]!)).toBe(true);
+        expect(Number.isNaN(r.bySensorId.shank!.block.accMS2![3 * k]!)).toBe(true);
       }
     }
     expect(invalid).toBeGreaterThan(15);

@@ -48,13 +48,13 @@ describe('validateBlock: clean data', () => {
 describe('validateBlock: bad values', () => {
   it('reports NaN and Inf per channel with index, time and channel', () => {
     const b = makeBlock(20, 100, { mag: true, quat: true });
-    b.accMS2[3 * 5 + 1] = NaN;
-    b.gyrRadS[3 * 7 + 2] = -Infinity;
+    b.accMS2![3 * 5 + 1] = NaN;
+    b.gyrRadS![3 * 7 + 2] = -Infinity;
     b.magUT![3 * 8] = Infinity;
     b.quat![4 * 9 + 3] = NaN;
     // NaN and Inf in the same sample of one channel: one 'nan' problem.
-    b.accMS2[3 * 12] = NaN;
-    b.accMS2[3 * 12 + 1] = Infinity;
+    b.accMS2![3 * 12] = NaN;
+    b.accMS2![3 * 12 + 1] = Infinity;
     const r = validateBlock(b);
     expect(r.ok).toBe(false);
     expect(r.problemCounts).toEqual({ nan: 3, infinite: 2, 'non-monotonic-time': 0, 'duplicate-time': 0, 'non-unit-quaternion': 0 });
@@ -140,7 +140,7 @@ describe('validateBlock: bad values', () => {
 
   it('caps the problem list but keeps exact counts', () => {
     const b = makeBlock(300, 100);
-    for (let i = 0; i < 300; i++) b.accMS2[3 * i] = NaN;
+    for (let i = 0; i < 300; i++) b.accMS2![3 * i] = NaN;
     const r = validateBlock(b, { maxProblems: 7 });
     expect(r.problems).toHaveLength(7);
     expect(r.problemCounts.nan).toBe(300);
@@ -252,13 +252,13 @@ describe('validateBlock: saturation', () => {
   it('counts threshold hits and mask bits, each sample once per channel', () => {
     const range = 16 * STANDARD_GRAVITY_MS2;
     const b = makeBlock(50, 100, { mag: true, saturated: true });
-    b.accMS2[3 * 3] = range; // at full scale
-    b.accMS2[3 * 4 + 2] = -range * 0.9995; // within 0.1 % of it
-    b.accMS2[3 * 5 + 1] = range * 0.99; // below the threshold
+    b.accMS2![3 * 3] = range; // at full scale
+    b.accMS2![3 * 4 + 2] = -range * 0.9995; // within 0.1 % of it
+    b.accMS2![3 * 5 + 1] = range * 0.99; // below the threshold
     b.saturated![4] = SAT_ACC; // same sample as a threshold hit: counted once
     b.saturated![6] = SAT_ACC | SAT_GYR;
     b.saturated![7] = SAT_MAG;
-    b.gyrRadS[3 * 8] = 2000 * (Math.PI / 180);
+    b.gyrRadS![3 * 8] = 2000 * (Math.PI / 180);
     b.magUT![3 * 9] = 4900;
     const r = validateBlock(b, { accRangeMS2: range, gyrRangeRadS: 2000 * (Math.PI / 180), magRangeUT: 4900 });
     expect(r.saturatedSamples).toEqual({ acc: 3, gyr: 2, mag: 2 });
@@ -328,7 +328,7 @@ describe('BlockValidator: input errors and reset', () => {
 
   it('reset forgets everything', () => {
     const b = makeBlock(30, 100);
-    b.accMS2[0] = NaN;
+    b.accMS2![0] = NaN;
     const v = new BlockValidator().push(b);
     v.reset();
     const clean = makeBlock(30, 100, { info: { sensorId: 'shank' } });
