@@ -7,11 +7,12 @@ import {
   requireInertial,
   requireOrientation,
   sliceBlock,
+  type InertialBlock,
 } from '../../src/samples/block';
 
 const info = { sensorId: 's' };
 
-function ramp(n: number, t0: number): ReturnType<typeof createBlock> {
+function ramp(n: number, t0: number): InertialBlock {
   const b = createBlock(info, n, { mag: true });
   for (let i = 0; i < n; i++) {
     b.tS[i] = t0 + i * 0.01;
@@ -54,7 +55,7 @@ describe('SampleBlock helpers', () => {
     const b = { ...ramp(2, 1), gapBeforeS: 0.97 };
     const { block, gaps } = concatBlocks([a, b]);
     expect(Array.from(block.tS)).toEqual([0, 0.01, 0.02, 1, 1.01]);
-    expect(Array.from(block.gyrRadS!)).toEqual([0, 0, 0, -1, -1, -1, -2, -2, -2, 0, 0, 0, -1, -1, -1]);
+    expect(Array.from(block.gyrRadS!)).toEqual([-0, -0, -0, -1, -1, -1, -2, -2, -2, -0, -0, -0, -1, -1, -1]);
     expect(block.magUT!.length).toBe(15);
     expect(gaps).toEqual([{ atIndex: 3, gapS: 0.97 }]);
     expect(block.gapBeforeS).toBeUndefined();
