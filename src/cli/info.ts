@@ -72,18 +72,18 @@ async function run(ctx: CommandContext): Promise<number> {
   const sensors: InfoSensor[] = [];
   for (const rec of recordings) {
     const validator = new BlockValidator({ ...base, ...ranges, maxProblems: Math.max(100, maxItems) });
-    for await (const block of rec.file) validator.push(block);
+    for await (const block of rec.blocks()) validator.push(block);
     sensors.push(
       summarise({
         file: rec.file.path,
         format: rec.file.format?.name ?? 'unknown',
         info: rec.info,
-        channels: rec.header.channels,
+        channels: rec.channels,
         report: validator.report(),
         saturationChecked: {
           acc: ranges.accRangeMS2 !== undefined,
           gyr: ranges.gyrRangeRadS !== undefined,
-          mag: ranges.magRangeUT !== undefined && rec.header.channels.some((c) => c.channel === 'mag'),
+          mag: ranges.magRangeUT !== undefined && rec.channels.some((c) => c.channel === 'mag'),
         },
         lineOfSample: (i) => rec.file.lineOfSample(i),
         maxItems,

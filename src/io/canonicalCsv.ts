@@ -198,7 +198,7 @@ export class CanonicalCsvParser implements ChunkParser {
     const row = parseHeaderRow(text, this.file, this.lineNo);
     this.row = row;
     this.info = toSensorInfo(this.meta, this.defaultSensorId);
-    this.headerInfo = { info: this.info, channels: row.channels, line: this.lineNo };
+    this.headerInfo = { sensors: [{ info: this.info, channels: row.channels }], line: this.lineNo };
     const n = row.columns.length;
     this.nFields = n;
     this.colTarget = new Uint8Array(n);

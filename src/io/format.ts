@@ -17,10 +17,20 @@ export interface ChannelDescription {
   readonly unit: Unit;
 }
 
-/** What a parser knows once it has read the header. */
-export interface RecordingHeader {
+/** One sensor of a recording and the channels it has. */
+export interface SensorHeader {
   readonly info: SensorInfo;
   readonly channels: readonly ChannelDescription[];
+}
+
+/** What a parser knows once it has read the header. */
+export interface RecordingHeader {
+  /**
+   * Every sensor in the recording. Most files hold one; some hold several (BIDS motion with
+   * several tracked points, OpenSim .sto with one column group per `<segment>_imu`). Every
+   * emitted block belongs to one of these (`block.info.sensorId`).
+   */
+  readonly sensors: readonly SensorHeader[];
   /** 1-based line of the header row (0 for headerless binary formats). */
   readonly line: number;
 }
@@ -32,6 +42,27 @@ export interface ChunkParserOptions {
   readonly defaultSensorId?: string;
   /** Maximum samples per emitted block. Default 1024. */
   readonly blockSize?: number;
+  /**
+   * Contents of companion files the format asked for via {@link RecordingFormat.sidecars}
+   * (e.g. BIDS `channels.tsv` and `motion.json`), keyed by the role it named.
+   */
+  readonly sidecars?: Readonly<Record<string, string>>;
+  /**
+   * Column map for generic delimited text: `target=source` pairs, e.g.
+   * `t=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x[deg/s],…` (unit in brackets optional).
+   */
+  readonly columns?: string;
+  /** Sample rate, Hz, for sources whose time column is a sample index or absent. */
+  readonly rateHz?: number;
+}
+
+/** A companion file a format needs to read a recording (resolved by the Node or browser layer). */
+export interface SidecarSpec {
+  /** Key under which its text is passed in {@link ChunkParserOptions.sidecars}. */
+  readonly role: string;
+  /** File name, in the same directory as the recording. */
+  readonly fileName: string;
+  readonly required: boolean;
 }
 
 /**
@@ -59,4 +90,6 @@ export interface RecordingFormat {
   /** Does this start of a file (decoded text of the first chunk) look like this format? */
   sniff(head: string, fileName?: string): boolean;
   createParser(options?: ChunkParserOptions): ChunkParser;
+  /** Companion files to read before parsing `fileName` (absent: none). */
+  sidecars?(fileName: string): readonly SidecarSpec[];
 }

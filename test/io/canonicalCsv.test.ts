@@ -50,7 +50,7 @@ describe('canonical CSV reader', () => {
     expect(b.gyrRadS![0]).toBeCloseTo(Math.PI, 15);
     expect(b.gyrRadS![1]).toBeCloseTo(Math.PI / 2, 15);
     expect(Array.from(b.magUT!)).toEqual([50, -100, 0]);
-    const units = Object.fromEntries(p.header!.channels.map((c) => [c.channel, c.unit.name]));
+    const units = Object.fromEntries(p.header!.sensors[0]!.channels.map((c) => [c.channel, c.unit.name]));
     expect(units).toEqual({ tS: 'ms', acc: 'g', gyr: 'deg/s', mag: 'gauss' });
 
     const ut = all(parseCanonicalCsv('t,ax,ay,az,gx,gy,gz,mx[uT],my[uT],mz[uT]\n0,0,0,0,0,0,0,25.5,-3,7\n'));

@@ -66,9 +66,9 @@ describe('Node recording files', () => {
     const path = join(dir, 'header.csv');
     await writeFile(path, `# device: X\nt[ms],ax[g],ay[g],az[g],gx,gy,gz\n0,0,0,1,0,0,0\n`);
     const h = await readRecording(path).readHeader();
-    expect(h.info).toEqual({ sensorId: 'header', device: 'X' });
+    expect(h.sensors[0]!.info).toEqual({ sensorId: 'header', device: 'X' });
     expect(h.line).toBe(2);
-    expect(h.channels.map((c) => `${c.channel}:${c.unit.name}`)).toEqual(['tS:ms', 'acc:g', 'gyr:rad/s']);
+    expect(h.sensors[0]!.channels.map((c) => `${c.channel}:${c.unit.name}`)).toEqual(['tS:ms', 'acc:g', 'gyr:rad/s']);
   });
 
   it('reports format errors with the file path and line', async () => {

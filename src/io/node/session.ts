@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SampleBlock, SensorInfo } from '../../samples/block';
 import { SessionError } from '../errors';
-import type { RecordingHeader } from '../format';
+import type { ChannelDescription, RecordingHeader } from '../format';
 import { isRecordingFileName } from '../formats';
 import { sensorIdFromFileName } from '../canonicalCsv';
 import { RecordingFile } from './recordingFile';
@@ -15,8 +15,13 @@ import type { ReadRecordingOptions } from './recordingFile';
 export interface SessionRecording {
   readonly sensorId: string;
   readonly info: SensorInfo;
+  /** This sensor's channels, with the units the source used. */
+  readonly channels: readonly ChannelDescription[];
+  /** Header of the whole file (which may hold other sensors too). */
   readonly header: RecordingHeader;
   readonly file: RecordingFile;
+  /** This sensor's blocks only, streamed from its file. */
+  blocks(): AsyncGenerator<SampleBlock, void, undefined>;
 }
 
 export interface RecordingSession {
@@ -59,21 +64,40 @@ export async function readSession(dirOrFile: string, options: ReadSessionOptions
   for (const path of paths) {
     const file = new RecordingFile(path, { ...options, defaultSensorId: sensorIdFromFileName(basename(path)) ?? 'sensor' });
     const header = await file.readHeader();
-    const sensorId = header.info.sensorId;
-    const other = byId.get(sensorId);
-    if (other) {
-      throw new SessionError(`sensor '${sensorId}' is recorded in both ${basename(other.file.path)} and ${basename(path)}`, dirOrFile);
+    for (const sensor of header.sensors) {
+      const sensorId = sensor.info.sensorId;
+      const other = byId.get(sensorId);
+      if (other) {
+        throw new SessionError(`sensor '${sensorId}' is recorded in both ${basename(other.file.path)} and ${basename(path)}`, dirOrFile);
+      }
+      const single = header.sensors.length === 1;
+      const rec: SessionRecording = {
+        sensorId,
+        info: sensor.info,
+        channels: sensor.channels,
+        header,
+        file,
+        blocks: single ? () => all(file) : () => onlySensor(file, sensorId),
+      };
+      byId.set(sensorId, rec);
+      recordings.push(rec);
     }
-    const rec: SessionRecording = { sensorId, info: header.info, header, file };
-    byId.set(sensorId, rec);
-    recordings.push(rec);
   }
   return {
     path: dirOrFile,
     recordings,
     sensor: (id) => byId.get(id),
-    blocks: () => mergeByTime(recordings.map((r) => r.file)),
+    // A file with several sensors is read once, not once per sensor.
+    blocks: () => mergeByTime([...new Set(recordings.map((r) => r.file))]),
   };
+}
+
+async function* all(file: RecordingFile): AsyncGenerator<SampleBlock, void, undefined> {
+  yield* file;
+}
+
+async function* onlySensor(file: RecordingFile, sensorId: string): AsyncGenerator<SampleBlock, void, undefined> {
+  for await (const b of file) if (b.info.sensorId === sensorId) yield b;
 }
 
 async function* mergeByTime(sources: readonly AsyncIterable<SampleBlock>[]): AsyncGenerator<SampleBlock, void, undefined> {
