@@ -97,8 +97,8 @@ export function blockLength(b: SampleBlock): number {
   return b.tS.length;
 }
 
-/** Mutable shape used while building blocks. */
-type BlockBuilder = {
+/** The mutable shape of a block while a reader or stage fills it in. */
+export type BlockBuilder = {
   info: SensorInfo;
   tS: Float64Array;
   accMS2?: Float64Array;

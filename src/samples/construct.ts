@@ -2,7 +2,7 @@
  * Building and checking blocks from plain arrays (readers, tests, the simulator). The checks
  * catch the mistake that otherwise surfaces far away: a channel with the wrong length.
  */
-import type { InertialBlock, SampleBlock, SensorInfo } from './block';
+import type { BlockBuilder, InertialBlock, SampleBlock, SensorInfo } from './block';
 import { BlockShapeError } from './errors';
 
 /** Flat numbers, or one row per sample (`[[x, y, z], …]`). */
@@ -62,16 +62,7 @@ export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBl
   const id = info.sensorId;
   const tS = toF64(arrays.tS);
   const n = tS.length;
-  const block: {
-    info: SensorInfo;
-    tS: Float64Array;
-    accMS2?: Float64Array;
-    gyrRadS?: Float64Array;
-    magUT?: Float64Array;
-    quat?: Float64Array;
-    saturated?: Uint8Array;
-    gapBeforeS?: number;
-  } = { info, tS };
+  const block: BlockBuilder = { info, tS };
   if ((arrays.accMS2 === undefined) !== (arrays.gyrRadS === undefined)) {
     // A block with one inertial channel would look like an IMU to some stages and not to others.
     throw new BlockShapeError(id, arrays.accMS2 === undefined ? 'accMS2' : 'gyrRadS', 3 * n, 0);

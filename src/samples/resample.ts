@@ -13,7 +13,7 @@
  * {@link interpolateLinear} / {@link interpolateQuat} / {@link interpolateMask} fill outputs
  * from those. None of them allocates.
  */
-import type { SampleBlock, SensorInfo } from './block';
+import type { BlockBuilder, SampleBlock, SensorInfo } from './block';
 import { checkBlockShape } from './construct';
 import { SampleParameterError, TimeOrderError } from './errors';
 import { medianIntervalOrZero } from './rate';
@@ -272,15 +272,7 @@ export function resampleBlock(block: SampleBlock, targetTS: Float64Array, option
     ...(options.breaksBefore ? { breaksBefore: options.breaksBefore } : {}),
   });
   const info = options.info ?? withoutRate(block.info);
-  const out: {
-    info: SensorInfo;
-    tS: Float64Array;
-    accMS2?: Float64Array;
-    gyrRadS?: Float64Array;
-    magUT?: Float64Array;
-    quat?: Float64Array;
-    saturated?: Uint8Array;
-  } = { info, tS: targetTS };
+  const out: BlockBuilder = { info, tS: targetTS };
   if (block.accMS2) out.accMS2 = interpolateLinear(new Float64Array(3 * m), block.accMS2, 3, index, frac);
   if (block.gyrRadS) out.gyrRadS = interpolateLinear(new Float64Array(3 * m), block.gyrRadS, 3, index, frac);
   if (block.magUT) out.magUT = interpolateLinear(new Float64Array(3 * m), block.magUT, 3, index, frac);
