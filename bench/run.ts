@@ -29,7 +29,7 @@ if (process.argv.includes('--write')) {
   const path = new URL('./RESULTS.md', import.meta.url);
   const begin = '<!-- bench:begin -->';
   const end = '<!-- bench:end -->';
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`; // keeps the prose around the table
   const i = old.indexOf(begin);
   const j = old.indexOf(end);
   const next = i >= 0 && j > i ? `${old.slice(0, i + begin.length)}\n${table}${old.slice(j)}` : `${old}\n${begin}\n${table}${end}\n`;
