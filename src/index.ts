@@ -34,6 +34,23 @@ export * from './io/formats';
 export * from './io/canonicalCsv';
 export * from './io/canonicalCsvWriter';
 export * from './io/stream';
+export { StoParser, parseSto, stoFormat } from './io/sto';
+export { StoWriter, formatSto, formatStoAsync, stoText, type StoWriterOptions } from './io/stoWriter';
+export { XsensParser, parseXsens, xsensFormat } from './io/xsens';
+export { DelimitedParser, parseDelimited, delimitedFormat } from './io/delimited';
+export { parseColumnMap, ColumnMapError, type ColumnMap } from './io/columnMap';
+export * from './io/bids';
+export * from './io/bidsWriter';
+export { parseBidsName, formatBidsName, bidsCompanionNames, isBidsMotionFileName, type BidsName } from './io/bidsNames';
+export { parseBidsChannels, formatBidsChannels, type BidsChannel } from './io/bidsChannels';
+export * from './io/metamotion';
+export * from './io/metamotionMerge';
+export { readMat, readMatHeader, matColumn, matRowMajor, describeMatVariables } from './io/mat';
+export type { MatFile, MatArray, MatSkipped, MatHeader, MatClassName } from './io/mat';
+export { MatFormatError } from './io/matError';
+export { matFormat, MatChunkParser } from './io/matFormat';
+export { readBroadTrial, broadErrors, broadErrorAnglesRad, BroadMetricError, BROAD_RATE_HZ } from './io/broad';
+export type { BroadTrial, BroadErrors } from './io/broad';
 
 // sim/ — motion and IMU simulator with exact ground truth.
 export * as sim from './sim/index';

@@ -6,4 +6,7 @@ export * from './index';
 export * from './io/node/recordingFile';
 export * from './io/node/session';
 export * from './io/node/writeRecording';
+export * from './io/node/writeBids';
+export * from './io/node/metaMotionRecording';
+export { loadSidecars } from './io/node/sidecars';
 export { main } from './cli/main';

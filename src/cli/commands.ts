@@ -1,5 +1,6 @@
 /** The command table: one line per command. */
 import type { Command } from './command';
+import { convertCommand } from './convert';
 import { infoCommand } from './info';
 
-export const COMMANDS: readonly Command[] = [infoCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, convertCommand];

@@ -4,8 +4,8 @@
  * and data problems, with file lines. Streams every file once through the validator
  * (bounded memory, any length).
  */
-import { readSession } from '../io/node/session';
-import type { SessionRecording } from '../io/node/session';
+import { readSessions } from '../io/node/session';
+import type { ReadSessionOptions } from '../io/node/session';
 import { BlockValidator } from '../samples/validate';
 import type { ValidationOptions } from '../samples/validate';
 import { UnknownUnitError, parseUnit } from '../samples/units';
@@ -14,6 +14,7 @@ import { UsageError } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import { formatInfoText, summarise } from './infoReport';
+import { createProgress } from './progress';
 import type { InfoJson, InfoSensor } from './infoReport';
 import { writeOutput } from './output';
 import { VERSION } from './version';
@@ -56,21 +57,34 @@ async function run(ctx: CommandContext): Promise<number> {
   if (values['mag-range'] !== undefined) ranges.magRangeUT = parseRange('mag-range', values['mag-range'] as string, 'magnetic-field');
   const maxItems = positiveNumber('max-items', values['max-items'] as string | undefined, 5, true);
 
-  const recordings: SessionRecording[] = [];
-  const seen: string[] = [];
-  for (const path of positionals) {
-    const session = common.format !== undefined ? await readSession(path, { format: common.format }) : await readSession(path);
-    for (const rec of session.recordings) {
-      seen.push(rec.sensorId);
-      if (common.sensor === undefined || rec.sensorId === common.sensor) recordings.push(rec);
-    }
-  }
+  // All paths as one session, so that files reached twice (a MetaMotion board's streams named
+  // one by one) are read once; the same sensor name in different files is listed twice.
+  let onBytes = (_n: number): void => {};
+  const session = await readSessions(positionals, {
+    duplicateSensors: 'keep',
+    onBytes: (n) => onBytes(n),
+    ...(common.format !== undefined ? { format: common.format } : {}),
+    ...(common.columns !== undefined ? { columns: common.columns } : {}),
+    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+  } satisfies ReadSessionOptions);
+  const seen = session.recordings.map((r) => r.sensorId);
+  const recordings = session.recordings.filter((rec) => common.sensor === undefined || rec.sensorId === common.sensor);
   if (recordings.length === 0) {
     throw new UsageError(`no sensor '${common.sensor}' in ${positionals.join(', ')} (sensors: ${[...new Set(seen)].join(', ')})`);
   }
+  // Each recording is streamed once (a file holding several sensors, once per sensor).
+  let totalBytes = 0;
+  for (const rec of recordings) for (const p of rec.file.paths) totalBytes += session.fileBytes.get(p) ?? 0;
+  const progress = createProgress(ctx.io, totalBytes, 'reading');
+  onBytes = (n) => progress.add(n);
 
   const sensors: InfoSensor[] = [];
-  for (const rec of recordings) {
+  try {
+    for (const rec of recordings) await summariseOne(rec);
+  } finally {
+    progress.done();
+  }
+  async function summariseOne(rec: (typeof recordings)[number]): Promise<void> {
     const validator = new BlockValidator({ ...base, ...ranges, maxProblems: Math.max(100, maxItems) });
     for await (const block of rec.blocks()) validator.push(block);
     sensors.push(

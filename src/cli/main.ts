@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS } from './command';
+import { COMMON_OPTIONS, readerOptionValues } from './command';
 import type { CliIo, CommandContext, CommonOptions, OptionSpec } from './command';
 import { COMMANDS } from './commands';
 import { EXIT_OK, EXIT_USAGE, reportFailure, usageFailure } from './errors';
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     const common: CommonOptions = {
       out: values.out as string | undefined,
       json: values.json === true,
-      format: values.format as string | undefined,
+      ...readerOptionValues(values),
       sensor: values.sensor as string | undefined,
       debug,
     };

@@ -1,6 +1,6 @@
 /** `-o/--out` handling: a file written with backpressure, or the io's stdout. */
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { drained } from '../io/node/textSink';
 import type { CliIo } from './command';
 
 export interface Output {
@@ -30,7 +30,7 @@ export async function openOutput(path: string | undefined, io: CliIo): Promise<O
   return {
     async write(text) {
       if (failure) throw failure;
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      if (!stream.write(text)) await drained(stream);
       if (failure) throw failure;
     },
     async close() {

@@ -66,6 +66,8 @@ export interface CanonicalHeaderRow {
   readonly columns: readonly CanonicalColumn[];
   /** The header ended with a delimiter (rows may always end with one empty extra field). */
   readonly trailingDelimiter: boolean;
+  /** Accelerometer and gyroscope columns present (else the recording is orientation-only). */
+  readonly hasInertial: boolean;
   readonly hasMag: boolean;
   readonly hasQuat: boolean;
   /** Present channels in canonical order, with their units. */
@@ -152,14 +154,17 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
     columns.push(col);
   }
 
-  const missingRequired = [...CHANNEL_COLUMNS.tS, ...CHANNEL_COLUMNS.acc, ...CHANNEL_COLUMNS.gyr].filter(
-    (n) => !byName.has(n),
-  );
-  if (missingRequired.length > 0) {
-    throw new RecordingFormatError(
-      `missing required column${missingRequired.length > 1 ? 's' : ''} ${missingRequired.join(', ')}`,
-      where(),
-    );
+  if (!byName.has('t')) throw new RecordingFormatError('missing required column t', where());
+  // Accelerometer and gyroscope go together (an IMU); without them the file must carry
+  // orientations (fusion output, OpenSim .sto data).
+  const inertialNames = [...CHANNEL_COLUMNS.acc, ...CHANNEL_COLUMNS.gyr];
+  const hasAnyInertial = inertialNames.some((n) => byName.has(n));
+  if (hasAnyInertial || !CHANNEL_COLUMNS.quat.some((n) => byName.has(n))) {
+    const missing = inertialNames.filter((n) => !byName.has(n));
+    if (missing.length > 0) {
+      const alt = hasAnyInertial ? '' : ` (or ${CHANNEL_COLUMNS.quat.join(', ')} for an orientation-only recording)`;
+      throw new RecordingFormatError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${alt}`, where());
+    }
   }
   const channels: ChannelDescription[] = [];
   for (const channel of CHANNEL_ORDER) {
@@ -189,17 +194,26 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
     delimiter,
     columns,
     trailingDelimiter,
+    hasInertial: byName.has('ax'),
     hasMag: byName.has('mx'),
     hasQuat: byName.has('qw'),
     channels,
   };
 }
 
+/** Which optional channel groups a canonical file has; `inertial` (acc + gyr) defaults to true. */
+export interface CanonicalChannels {
+  readonly inertial?: boolean;
+  readonly mag: boolean;
+  readonly quat: boolean;
+}
+
 /** Header row as the writer emits it: every column with its internal unit spelled out. */
-export function formatHeaderRow(channels: { mag: boolean; quat: boolean }, delimiter: Delimiter): string {
+export function formatHeaderRow(channels: CanonicalChannels, delimiter: Delimiter): string {
   const parts: string[] = [];
   for (const channel of CHANNEL_ORDER) {
     if ((channel === 'mag' && !channels.mag) || (channel === 'quat' && !channels.quat)) continue;
+    if ((channel === 'acc' || channel === 'gyr') && channels.inertial === false) continue;
     const unitName = internalUnit(SPECS[CHANNEL_COLUMNS[channel][0]!]!.quantity).name;
     for (const n of CHANNEL_COLUMNS[channel]) parts.push(channel === 'quat' ? n : `${n}[${unitName}]`);
   }

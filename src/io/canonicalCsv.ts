@@ -5,10 +5,12 @@
  * no dropping, no reordering — non-monotonic time and NaN are kept for validation to report.
  *
  * Layout: `# key: value` metadata lines, then a header row (`t,ax,ay,az,gx,gy,gz[,mx,my,mz][,qw,qx,qy,qz]`,
- * any order, each name optionally with a `[unit]`), then one row per sample. `#` lines after
- * the header are comments; blank lines are ignored everywhere.
+ * any order, each name optionally with a `[unit]`), then one row per sample. An
+ * orientation-only file (fusion output, converted .sto data) has `t,qw,qx,qy,qz[,mx,my,mz]`
+ * and no accelerometer/gyroscope columns. `#` lines after the header are comments; blank
+ * lines are ignored everywhere.
  */
-import type { SampleBlock, SensorInfo } from '../samples/block';
+import type { BlockBuilder, SampleBlock, SensorInfo } from '../samples/block';
 import { parseHeaderRow } from './canonicalColumns';
 import type { CanonicalHeaderRow } from './canonicalColumns';
 import { RecordingFormatError } from './errors';
@@ -221,8 +223,8 @@ export class CanonicalCsvParser implements ChunkParser {
     const row = this.row!;
     this.bufs = [
       new Float64Array(m),
-      new Float64Array(3 * m),
-      new Float64Array(3 * m),
+      row.hasInertial ? new Float64Array(3 * m) : new Float64Array(0),
+      row.hasInertial ? new Float64Array(3 * m) : new Float64Array(0),
       row.hasMag ? new Float64Array(3 * m) : new Float64Array(0),
       row.hasQuat ? new Float64Array(4 * m) : new Float64Array(0),
     ];
@@ -282,14 +284,11 @@ export class CanonicalCsvParser implements ChunkParser {
     const full = n === this.blockSize;
     const take = (a: Float64Array, stride: number) => (full ? a : a.slice(0, stride * n));
     const [t, acc, gyr, mag, q] = this.bufs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const block: {
-      info: SensorInfo;
-      tS: Float64Array;
-      accMS2: Float64Array;
-      gyrRadS: Float64Array;
-      magUT?: Float64Array;
-      quat?: Float64Array;
-    } = { info: this.info!, tS: take(t, 1), accMS2: take(acc, 3), gyrRadS: take(gyr, 3) };
+    const block: BlockBuilder = { info: this.info!, tS: take(t, 1) };
+    if (this.row!.hasInertial) {
+      block.accMS2 = take(acc, 3);
+      block.gyrRadS = take(gyr, 3);
+    }
     if (this.row!.hasMag) block.magUT = take(mag, 3);
     if (this.row!.hasQuat) block.quat = take(q, 4);
     return block;

@@ -3,11 +3,13 @@
  * string per block — so a long recording never has to exist as one string. Numbers are
  * written as the shortest decimal that reads back to the same double, so reading a written
  * file returns the values bit for bit (NaN payloads aside). Time gaps live in the time
- * column; `gapBeforeS` and the `saturated` mask are not part of the format.
+ * column; `gapBeforeS` and the `saturated` mask are not part of the format. The columns
+ * follow the blocks: acc + gyr when they have them (orientation-only blocks get
+ * `t,qw,qx,qy,qz`), mag and quat when present.
  */
 import type { SampleBlock, SensorInfo } from '../samples/block';
 import { formatHeaderRow } from './canonicalColumns';
-import type { Delimiter } from './canonicalColumns';
+import type { CanonicalChannels, Delimiter } from './canonicalColumns';
 import { RecordingWriteError } from './errors';
 import { formatMetadata } from './metadata';
 import { formatNumberField } from './numberField';
@@ -15,6 +17,8 @@ import { formatNumberField } from './numberField';
 export interface CanonicalCsvWriterOptions {
   /** Field delimiter. Default `,`. */
   readonly delimiter?: Delimiter;
+  /** Write accelerometer + gyroscope columns. Default: whether the first block has both. */
+  readonly inertial?: boolean;
   /** Write magnetometer columns. Default: whether the first block has `magUT`. */
   readonly mag?: boolean;
   /** Write quaternion columns. Default: whether the first block has `quat`. */
@@ -26,13 +30,16 @@ export interface CanonicalCsvWriterOptions {
 /** Writes one sensor: `header()` once, then `rows(block)` for each block in order. */
 export class CanonicalCsvWriter {
   readonly info: SensorInfo;
+  readonly inertial: boolean;
   readonly mag: boolean;
   readonly quat: boolean;
   private readonly delimiter: Delimiter;
   private readonly newline: string;
 
-  constructor(info: SensorInfo, channels: { mag: boolean; quat: boolean }, options: CanonicalCsvWriterOptions = {}) {
+  /** `channels.inertial` defaults to true. Throws RecordingWriteError when neither acc + gyr nor quat is written. */
+  constructor(info: SensorInfo, channels: CanonicalChannels, options: CanonicalCsvWriterOptions = {}) {
     this.info = info;
+    this.inertial = channels.inertial !== false;
     this.mag = channels.mag;
     this.quat = channels.quat;
     this.delimiter = options.delimiter ?? ',';
@@ -40,13 +47,16 @@ export class CanonicalCsvWriter {
     if (this.delimiter !== ',' && this.delimiter !== ';' && this.delimiter !== '\t') {
       throw new RecordingWriteError(`delimiter must be ',', ';' or tab, got ${JSON.stringify(this.delimiter)}`);
     }
+    if (!this.inertial && !this.quat) {
+      throw new RecordingWriteError(`sensor '${info.sensorId}': nothing to write — the canonical CSV needs accelerometer + gyroscope or quaternion columns`);
+    }
   }
 
   /** Metadata comment lines and the header row, newline-terminated. */
   header(): string {
     const meta = formatMetadata(this.info);
     if (typeof meta === 'string') throw new RecordingWriteError(`sensor '${this.info.sensorId}': ${meta}`);
-    meta.push(formatHeaderRow({ mag: this.mag, quat: this.quat }, this.delimiter));
+    meta.push(formatHeaderRow({ inertial: this.inertial, mag: this.mag, quat: this.quat }, this.delimiter));
     return meta.join(this.newline) + this.newline;
   }
 
@@ -59,9 +69,13 @@ export class CanonicalCsvWriter {
     }
     if (this.mag && !block.magUT) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no magnetometer data but the file has mx,my,mz columns`);
     if (this.quat && !block.quat) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no quaternion data but the file has qw,qx,qy,qz columns`);
-    if (!block.accMS2 || !block.gyrRadS) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no accelerometer/gyroscope data, which the canonical CSV requires`);
+    if (this.inertial && (!block.accMS2 || !block.gyrRadS)) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no accelerometer/gyroscope data but the file has ax…gz columns`);
     const n = block.tS.length;
-    if (block.accMS2.length !== 3 * n || block.gyrRadS.length !== 3 * n || (this.mag && block.magUT!.length !== 3 * n) || (this.quat && block.quat!.length !== 4 * n)) {
+    if (
+      (this.inertial && (block.accMS2!.length !== 3 * n || block.gyrRadS!.length !== 3 * n)) ||
+      (this.mag && block.magUT!.length !== 3 * n) ||
+      (this.quat && block.quat!.length !== 4 * n)
+    ) {
       throw new RecordingWriteError(`sensor '${this.info.sensorId}': block channel lengths do not match its ${n} samples`);
     }
     const d = this.delimiter;
@@ -74,7 +88,8 @@ export class CanonicalCsvWriter {
     const lines = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const i3 = 3 * i;
-      let s = f(tS[i]!) + d + f(a[i3]!) + d + f(a[i3 + 1]!) + d + f(a[i3 + 2]!) + d + f(g[i3]!) + d + f(g[i3 + 1]!) + d + f(g[i3 + 2]!);
+      let s = f(tS[i]!);
+      if (this.inertial) s += d + f(a![i3]!) + d + f(a![i3 + 1]!) + d + f(a![i3 + 2]!) + d + f(g![i3]!) + d + f(g![i3 + 1]!) + d + f(g![i3 + 2]!);
       if (this.mag) s += d + f(m![i3]!) + d + f(m![i3 + 1]!) + d + f(m![i3 + 2]!);
       if (this.quat) {
         const i4 = 4 * i;
@@ -89,7 +104,11 @@ export class CanonicalCsvWriter {
 function writerFor(first: SampleBlock, options: CanonicalCsvWriterOptions): CanonicalCsvWriter {
   return new CanonicalCsvWriter(
     first.info,
-    { mag: options.mag ?? first.magUT !== undefined, quat: options.quat ?? first.quat !== undefined },
+    {
+      inertial: options.inertial ?? (first.accMS2 !== undefined && first.gyrRadS !== undefined),
+      mag: options.mag ?? first.magUT !== undefined,
+      quat: options.quat ?? first.quat !== undefined,
+    },
     options,
   );
 }

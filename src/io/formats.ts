@@ -7,10 +7,16 @@ import { CanonicalCsvParser } from './canonicalCsv';
 import { detectDelimiter } from './canonicalColumns';
 import { UnknownFormatError } from './errors';
 import type { RecordingFormat } from './format';
+import { bidsMotionFormat } from './bids';
+import { metaMotionFormat } from './metamotion';
+import { matFormat } from './matFormat';
+import { delimitedFormat } from './delimited';
+import { stoFormat } from './sto';
+import { xsensFormat } from './xsens';
 
 export const canonicalCsvFormat: RecordingFormat = {
   name: 'canonical',
-  description: "kinemetry's canonical CSV: # metadata, then t,ax,ay,az,gx,gy,gz[,mx,my,mz][,qw,qx,qy,qz] with optional [unit]s",
+  description: "kinemetry's canonical CSV: # metadata, then t,ax,ay,az,gx,gy,gz[,mx,my,mz][,qw,qx,qy,qz] (or orientation-only t,qw,qx,qy,qz) with optional [unit]s",
   extensions: ['.csv', '.tsv'],
   sniff(head: string): boolean {
     for (const raw of head.split('\n')) {
@@ -19,7 +25,7 @@ export const canonicalCsvFormat: RecordingFormat = {
       const d = detectDelimiter(line);
       if (d === undefined) return false;
       const names = new Set(line.split(d).map((f) => f.trim().replace(/^"|"$/g, '').replace(/\s*\[.*$/, '').toLowerCase()));
-      return ['t', 'ax', 'gx'].every((n) => names.has(n));
+      return names.has('t') && ((names.has('ax') && names.has('gx')) || names.has('qw'));
     }
     return false;
   },
@@ -27,7 +33,7 @@ export const canonicalCsvFormat: RecordingFormat = {
 };
 
 /** All formats, in detection order. */
-export const RECORDING_FORMATS: readonly RecordingFormat[] = [canonicalCsvFormat];
+export const RECORDING_FORMATS: readonly RecordingFormat[] = [canonicalCsvFormat, bidsMotionFormat, metaMotionFormat, matFormat, stoFormat, xsensFormat, delimitedFormat];
 
 /** The format called `name`. Throws UnknownFormatError. */
 export function getFormat(name: string): RecordingFormat {
@@ -41,8 +47,17 @@ export function detectFormat(head: string, fileName?: string): RecordingFormat {
   return RECORDING_FORMATS.find((f) => f.sniff(head, fileName)) ?? canonicalCsvFormat;
 }
 
-/** Whether a file name has an extension some format reads (for scanning session directories). */
-export function isRecordingFileName(fileName: string): boolean {
+/**
+ * Whether a file name has an extension some format reads (for scanning session directories).
+ * With `head` (the start of the file), a file whose extension only other formats claim must
+ * also be recognised by one of them: `.txt` is an Xsens export only if it looks like one, so a
+ * README.txt in a session directory is skipped instead of failing the session. `.csv`/`.tsv`
+ * files are always taken (canonical CSV's parser explains what is wrong with a bad one).
+ */
+export function isRecordingFileName(fileName: string, head?: string): boolean {
   const lower = fileName.toLowerCase();
-  return RECORDING_FORMATS.some((f) => f.extensions.some((e) => lower.endsWith(e)));
+  const claiming = RECORDING_FORMATS.filter((f) => f.extensions.some((e) => lower.endsWith(e)));
+  if (claiming.length === 0) return false;
+  if (head === undefined || claiming.includes(canonicalCsvFormat)) return true;
+  return claiming.some((f) => f.sniff(head, fileName));
 }

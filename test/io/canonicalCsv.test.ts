@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CanonicalCsvParser, parseCanonicalCsv, sensorIdFromFileName } from '../../src/io/canonicalCsv';
 import { detectDelimiter } from '../../src/io/canonicalColumns';
 import { RecordingFormatError } from '../../src/io/errors';
-import { concatBlocks } from '../../src/samples/block';
+import { canonicalCsvText } from '../../src/io/canonicalCsvWriter';
+import { concatBlocks, createBlock } from '../../src/samples/block';
 import type { SampleBlock } from '../../src/samples/block';
 
 const HEADER = 't,ax,ay,az,gx,gy,gz';
@@ -60,6 +61,37 @@ describe('canonical CSV reader', () => {
   it('reads quaternion columns', () => {
     const b = all(parseCanonicalCsv(`${HEADER},qw,qx,qy,qz\n0,0,0,9.81,0,0,0,0.5,0.5,-0.5,0.5\n`));
     expect(Array.from(b.quat!)).toEqual([0.5, 0.5, -0.5, 0.5]);
+  });
+
+  it('reads orientation-only files (t,qw,qx,qy,qz, optional mag): no acc/gyr arrays', () => {
+    const p = new CanonicalCsvParser({ file: 'pelvis.csv', blockSize: 1 });
+    const blocks = [...p.push('# rate_hz: 60\nqz;qy;qx;qw;t[ms];mx;my;mz\n0;0;0;1;0;1;2;3\n0,5;0;0;0,8660254;16,5;1;2;3\n'), ...p.finish()];
+    expect(blocks).toHaveLength(2);
+    const b = all(blocks);
+    expect(b.accMS2).toBeUndefined();
+    expect(b.gyrRadS).toBeUndefined();
+    expect(Array.from(b.tS)).toEqual([0, 0.0165]);
+    expect(Array.from(b.quat!)).toEqual([1, 0, 0, 0, 0.8660254, 0, 0, 0.5]);
+    expect(Array.from(b.magUT!.subarray(3))).toEqual([1, 2, 3]);
+    expect(p.header!.sensors[0]!.channels.map((c) => c.channel)).toEqual(['tS', 'mag', 'quat']);
+  });
+
+  it('writes orientation-only blocks as t,qw,qx,qy,qz and reads them back bit for bit', () => {
+    const info = { sensorId: 'pelvis', rateHz: 60 };
+    const b = createBlock(info, 3, { inertial: false, quat: true });
+    b.tS.set([0, 1 / 60, 2 / 60]);
+    b.quat!.set([1, 0, 0, 0, Math.SQRT1_2, Math.SQRT1_2, 0, 0, NaN, -0, 1e-300, 1]);
+    const text = canonicalCsvText([b]);
+    expect(text.split('\n').slice(0, 3)).toEqual(['# sensor: pelvis', '# rate_hz: 60', 't[s],qw,qx,qy,qz']);
+    const back = all(parseCanonicalCsv(text));
+    expect(back.info).toEqual(info);
+    expect(back.accMS2).toBeUndefined();
+    expect(Array.from(back.quat!).map((x) => Object.is(x, -0) ? '-0' : x)).toEqual([1, 0, 0, 0, Math.SQRT1_2, Math.SQRT1_2, 0, 0, NaN, '-0', 1e-300, 1]);
+    // Columns follow the blocks; a block without what the header promised is refused.
+    expect(canonicalCsvText([createBlock(info, 1, { quat: true })]).split('\n')[2]).toBe('t[s],ax[m/s^2],ay[m/s^2],az[m/s^2],gx[rad/s],gy[rad/s],gz[rad/s],qw,qx,qy,qz');
+    expect(() => canonicalCsvText([b, createBlock(info, 1)])).toThrow(/no quaternion data/);
+    expect(() => canonicalCsvText([createBlock(info, 1, { quat: true }), b])).toThrow(/no accelerometer\/gyroscope data but the file has ax…gz columns/);
+    expect(() => canonicalCsvText([createBlock(info, 1, { inertial: false, mag: true })])).toThrow(/needs accelerometer \+ gyroscope or quaternion columns/);
   });
 
   it.each([
@@ -169,7 +201,11 @@ describe('canonical CSV reader', () => {
 describe('canonical CSV errors name file, line and column', () => {
   const cases: [string, string, number, string | undefined, RegExp][] = [
     ['missing required columns', '# c\nt,ax,ay,az,gx,gy\n0,0,0,0,0,0\n', 2, undefined, /missing required column gz/],
-    ['missing several', 't;ax;ay;az\n', 1, undefined, /missing required columns gx, gy, gz/],
+    ['missing several', 't;ax;ay;az\n', 1, undefined, /missing required columns gx, gy, gz$/],
+    ['gyroscope without accelerometer', 't,gx,gy,gz,qw,qx,qy,qz\n', 1, undefined, /missing required columns ax, ay, az$/],
+    ['neither inertial nor quaternion', 't,mx,my,mz\n', 1, undefined, /missing required columns ax, ay, az, gx, gy, gz \(or qw, qx, qy, qz for an orientation-only recording\)/],
+    ['no time', 'qw,qx,qy,qz\n', 1, undefined, /missing required column t$/],
+    ['incomplete quaternion', 't,qw,qx,qy\n', 1, undefined, /incomplete quaternion columns: have qw, qx, qy, missing qz/],
     ['unknown unit', '\n\nt,ax[furlong],ay,az,gx,gy,gz\n', 3, 'ax', /unknown acceleration unit 'furlong'/],
     ['unit of another quantity', 't,ax,ay,az,gx[g],gy,gz\n', 1, 'gx', /unknown angular-rate unit 'g'/],
     ['wrong column count (short)', `${HEADER}\n0,0,0,0,0,0,0\n# c\n0,0,0\n`, 4, undefined, /expected 7 fields .*found 3/],

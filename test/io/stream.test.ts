@@ -38,7 +38,7 @@ describe('streaming sources (browser-safe)', () => {
     expect(canonicalCsvFormat.sniff('time,accX,accY\n')).toBe(false);
     expect(detectFormat('anything').name).toBe('canonical');
     expect(getFormat('Canonical')).toBe(canonicalCsvFormat);
-    expect(() => getFormat('xsens')).toThrow(UnknownFormatError);
+    expect(() => getFormat('nosuchformat')).toThrow(UnknownFormatError);
     expect(isRecordingFileName('thigh.CSV')).toBe(true);
     expect(isRecordingFileName('notes.md')).toBe(false);
   });
