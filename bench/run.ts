@@ -7,10 +7,14 @@ import { cpus } from 'node:os';
 import { formatDuration, formatTable, runCase, type BenchCase, type BenchResult } from './harness';
 import { mathCases } from './math';
 import { pipelineCases } from './pipeline';
+import { fusionCases } from './fusion';
+import { fusionBaselineCases } from './fusionBaselines';
 
 const suites: [string, () => BenchCase[]][] = [
   ['math', mathCases],
   ['pipeline', pipelineCases],
+  ['fusion', fusionCases],
+  ['fusion baselines', fusionBaselineCases],
 ];
 
 const results: BenchResult[] = [];

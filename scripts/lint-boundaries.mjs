@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Architecture lint: keeps the package's boundaries true as the code grows.
 //  1. Everything reachable from src/index.ts (the browser-safe root export) must not import
-//     Node built-ins (`node:*`, `fs`, `path`, …).
+//     Node built-ins (`node:*`, `fs`, `path`, …) nor touch Node globals (`process`, `Buffer`,
+//     `__dirname`, `require`), which throw in a browser.
 //  2. Only src/pipeline/ may import rxjs; only src/ml/ may import @tensorflow/*;
 //     mathjs must stay out of src/math, src/fusion, src/samples (per-sample hot paths).
 // Exits 1 with `file:line: message` for each violation.
@@ -49,6 +50,13 @@ while (stack.length) {
   const file = stack.pop();
   if (seen.has(file)) continue;
   seen.add(file);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((text, k) => {
+    const code = text.replace(/\/\/.*$/, '');
+    if (/^\s*(\*|\/\*)/.test(code)) return; // doc comment lines
+    const m = code.match(/\b(process\.|Buffer\.|__dirname\b|__filename\b|require\()/);
+    if (m) problems.push(`${rel(file)}:${k + 1}: '${m[1]}' is a Node global, but this file is reachable from src/index.ts (browser-safe root)`);
+  });
   for (const { spec, line } of importsOf(file)) {
     if (spec.startsWith('.')) {
       const target = resolveLocal(file, spec);

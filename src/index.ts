@@ -52,5 +52,9 @@ export { matFormat, MatChunkParser } from './io/matFormat';
 export { readBroadTrial, broadErrors, broadErrorAnglesRad, BroadMetricError, BROAD_RATE_HZ } from './io/broad';
 export type { BroadTrial, BroadErrors } from './io/broad';
 
+// fusion/ — orientation filters (VQF-class real-time and offline, Madgwick, Mahony), magnetometer
+// calibration, gyroscope bias from still periods.
+export * from './fusion/index';
+
 // sim/ — motion and IMU simulator with exact ground truth.
 export * as sim from './sim/index';

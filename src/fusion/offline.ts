@@ -1,0 +1,218 @@
+/**
+ * Offline (forward–backward) orientation estimation for recorded sessions, built on the
+ * VQF-class filter ({@link Vqf}). A causal filter is always late: its inclination correction
+ * lags by its low-pass, its bias and heading need time to converge, and after a magnetic
+ * disturbance it must bridge with the gyroscope from one side only. With the whole recording
+ * available every sample can use the past and the future:
+ *
+ * 1. forward pass from the start, only to converge bias, inclination and heading;
+ * 2. backward pass in reversed time (negated gyroscope) from the forward end state;
+ * 3. forward pass again from the backward pass's state at the start (so it is converged
+ *    from the very first sample);
+ * 4. fusion per sample: the 6D (inclination) estimates are averaged (equal weights: both
+ *    passes are converged, and their low-pass lags are mirror images, so they largely
+ *    cancel); the heading offsets are averaged with weights from each pass's heading
+ *    uncertainty, which grows while the magnetometer is rejected (gyroscope drift) and
+ *    shrinks while it is used — across a disturbance each sample trusts the pass that left
+ *    clean field most recently.
+ * 5. optional latency compensation (`latencyCompensationS`), here by interpolating the fused
+ *    orientation in time rather than extrapolating.
+ *
+ * The backward pass integrates sample i+1's rate to go from i+1 to i (the exact inverse of
+ * the forward step), so that pure gyroscope integration gives the same trajectory both ways.
+ */
+import * as quat from '../math/quat';
+import type { InertialBlock } from '../samples/block';
+import { Vqf, FusionOutputLengthError } from './vqf';
+import { resolveVqfParams, type VqfParams } from './vqfParams';
+import type { VqfState } from './vqfState';
+
+export interface OfflineOptions {
+  /**
+   * Heading uncertainty of a pass while the magnetometer is in use (steady state), deg.
+   * Only its ratio to the drift below matters. Default 1.
+   */
+  headingSigmaMagDeg?: number;
+  /** Growth of a pass's heading uncertainty while the magnetometer is not used, °/s. Default 0.05. */
+  headingDriftDegS?: number;
+}
+
+/** One pass's per-sample outputs. */
+interface Pass {
+  q6: Float64Array;
+  delta: Float64Array;
+  /** Heading uncertainty proxy, deg (only ratios matter). */
+  sigma: Float64Array;
+}
+
+function createPass(n: number): Pass {
+  return { q6: new Float64Array(4 * n), delta: new Float64Array(n), sigma: new Float64Array(n) };
+}
+
+/** The state as seen with time running the other way: everything that is a rate changes sign. */
+export function reverseTimeState(s: VqfState): VqfState {
+  const neg = (a: number[], countIdx = -1): number[] => a.map((v, i) => (i === countIdx ? v : -v));
+  // Low-pass states: memories and sums change sign with their input; the sample count (at 2n) does not.
+  return {
+    ...s,
+    lastGyrRadS: neg(s.lastGyrRadS),
+    pendingAccS: 0,
+    pendingMagS: 0,
+    bias: { ...s.bias, biasRadS: neg(s.bias.biasRadS), rbLpState: neg(s.bias.rbLpState, 4) },
+    rest: { ...s.rest, lastGyrLp: neg(s.rest.lastGyrLp), gyrLpState: neg(s.rest.gyrLpState, 6) },
+  };
+}
+
+/**
+ * Orientation q_GS for every sample of a recorded block, using past and future samples.
+ * 9D (East-North-Up) when the block has a magnetometer and `magEnabled`, else 6D (z up).
+ * Writes into `out` (length ≥ 4n) when given, else allocates. Allocates its working arrays
+ * (a few × 4n numbers); the per-sample work is allocation-free.
+ */
+export function estimateOrientationOffline(
+  block: InertialBlock,
+  params: Partial<VqfParams> = {},
+  out?: Float64Array,
+  options: OfflineOptions = {},
+): Float64Array {
+  const p = resolveVqfParams(params);
+  const n = block.tS.length;
+  const result = out ?? new Float64Array(4 * n);
+  if (result.length < 4 * n) throw new FusionOutputLengthError(4 * n, result.length);
+  if (n === 0) return result;
+  const rateHz = block.info.rateHz;
+  const passParams = { ...p, latencyCompensationS: 0 };
+  const rates = rateHz !== undefined && rateHz > 0 && Number.isFinite(rateHz) ? { rateHz } : {};
+  const sigmaMag = options.headingSigmaMagDeg ?? 1;
+  const drift = options.headingDriftDegS ?? 0.05;
+  const useMag = block.magUT !== undefined && p.magEnabled;
+
+  // 1. forward, to converge.
+  const f1 = new Vqf(passParams, rates);
+  const fwd1 = new Float64Array(4 * n);
+  f1.updateBlock(block, fwd1);
+  if (n === 1) {
+    result.set(fwd1.subarray(0, 4));
+    return result;
+  }
+
+  const { tS, gyrRadS: gyr, accMS2: acc, magUT: mag, saturated: sat } = block;
+  const g = new Float64Array(3), a = new Float64Array(3), m = new Float64Array(3), q = quat.create();
+  const record = (f: Vqf, pass: Pass, i: number, sigma: number): void => {
+    f.getQuat6D(q);
+    quat.writeAt(pass.q6, i, q);
+    pass.delta[i] = f.getDeltaRad();
+    pass.sigma[i] = sigma;
+  };
+  const step = (f: Vqf, i: number, gi: number, sign: number, dtS: number): void => {
+    g[0] = sign * gyr[3 * gi]!;
+    g[1] = sign * gyr[3 * gi + 1]!;
+    g[2] = sign * gyr[3 * gi + 2]!;
+    a[0] = acc[3 * i]!;
+    a[1] = acc[3 * i + 1]!;
+    a[2] = acc[3 * i + 2]!;
+    if (useMag) {
+      m[0] = mag![3 * i]!;
+      m[1] = mag![3 * i + 1]!;
+      m[2] = mag![3 * i + 2]!;
+    }
+    // The gyroscope sample carries its own saturation bit, the others theirs.
+    const bits = sat === undefined ? 0 : (sat[i]! & ~2) | (sat[gi]! & 2);
+    f.update(g, a, useMag ? m : null, dtS, bits);
+  };
+  const nextSigma = (f: Vqf, sigma: number, dtS: number): number => {
+    if (!useMag) return sigma;
+    const k = f.getLastMagGain();
+    return k > 0 ? (1 - k) * sigma + k * sigmaMag : sigma + drift * (dtS > 0 ? dtS : 0);
+  };
+
+  // 2. backward from the forward end state.
+  const bwd = createPass(n);
+  const fb = new Vqf(passParams, rates);
+  fb.setState(reverseTimeState(f1.getState()));
+  let sigma = sigmaMag;
+  record(fb, bwd, n - 1, sigma);
+  for (let i = n - 2; i >= 0; i--) {
+    const dt = tS[i + 1]! - tS[i]!;
+    step(fb, i, i + 1, -1, dt);
+    sigma = nextSigma(fb, sigma, dt);
+    record(fb, bwd, i, sigma);
+  }
+
+  // 3. forward again from the backward pass's start state.
+  const fwd = createPass(n);
+  const f2 = new Vqf(passParams, rates);
+  f2.setState(reverseTimeState(fb.getState()));
+  sigma = sigmaMag;
+  record(f2, fwd, 0, sigma);
+  for (let i = 1; i < n; i++) {
+    const dt = tS[i]! - tS[i - 1]!;
+    step(f2, i, i, 1, dt);
+    sigma = nextSigma(f2, sigma, dt);
+    record(f2, fwd, i, sigma);
+  }
+
+  // 4. fusion.
+  const qf = quat.create(), qb = quat.create();
+  for (let i = 0; i < n; i++) {
+    quat.readAt(qf, fwd.q6, i);
+    quat.readAt(qb, bwd.q6, i);
+    quat.slerp(q, qf, qb, 0.5);
+    if (useMag) {
+      // Heading of each pass's 9D estimate relative to the fused 6D one: its δ plus the
+      // (small) twist between that pass's 6D estimate and the fused one.
+      const psiF = fwd.delta[i]! + twistZ(qf, q);
+      const psiB = bwd.delta[i]! + twistZ(qb, q);
+      const vf = fwd.sigma[i]! ** 2, vb = bwd.sigma[i]! ** 2;
+      const wf = vb / (vf + vb);
+      const psi = Math.atan2(wf * Math.sin(psiF) + (1 - wf) * Math.sin(psiB), wf * Math.cos(psiF) + (1 - wf) * Math.cos(psiB));
+      rotateZ(q, q, psi);
+    }
+    quat.writeAt(result, i, q);
+  }
+
+  // 5. latency compensation by interpolation towards later samples.
+  if (p.latencyCompensationS !== 0) shiftInTime(result, tS, p.latencyCompensationS, n);
+  return result;
+}
+
+/** Rotation angle about global z of a ⊗ b* (its twist about z), rad. */
+function twistZ(a: Float64Array, b: Float64Array): number {
+  const w = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]! + a[3]! * b[3]!;
+  const z = -a[0]! * b[3]! - a[1]! * b[2]! + a[2]! * b[1]! + a[3]! * b[0]!;
+  return 2 * Math.atan2(z, w);
+}
+
+/** out = Rz(angle) ⊗ q. */
+function rotateZ(out: Float64Array, q: Float64Array, angleRad: number): Float64Array {
+  const c = Math.cos(0.5 * angleRad), s = Math.sin(0.5 * angleRad);
+  const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
+  out[0] = c * w - s * z;
+  out[1] = c * x - s * y;
+  out[2] = c * y + s * x;
+  out[3] = c * z + s * w;
+  return out;
+}
+
+/**
+ * Replace each sample i by the orientation at tS[i] + leadS (slerp between the neighbours,
+ * held beyond the ends). Works on a copy: a negative lead reads earlier samples.
+ */
+function shiftInTime(qs: Float64Array, tS: Float64Array, leadS: number, n: number): void {
+  const src = qs.slice(0, 4 * n);
+  const a = quat.create(), b = quat.create(), r = quat.create();
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tS[i]! + leadS;
+    while (j + 1 < n && tS[j + 1]! <= t) j++;
+    while (j > 0 && tS[j]! > t) j--;
+    if (t <= tS[0]!) quat.readAt(r, src, 0);
+    else if (j + 1 >= n) quat.readAt(r, src, n - 1);
+    else {
+      const span = tS[j + 1]! - tS[j]!;
+      const frac = span > 0 ? (t - tS[j]!) / span : 0;
+      quat.slerp(r, quat.readAt(a, src, j), quat.readAt(b, src, j + 1), frac);
+    }
+    quat.writeAt(qs, i, r);
+  }
+}
