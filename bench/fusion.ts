@@ -30,7 +30,7 @@ export function fusionCases(): BenchCase[] {
   const out = new Float64Array(4 * n);
   return [
     {
-      name: 'fusion: VQF 6D update (gyr + acc, 285.7 Hz, simulated consumer IMU)',
+      name: 'VQF 6D update (gyr + acc, 285.7 Hz, simulated consumer IMU)',
       iterations: 20_000,
       ours: (i) => {
         const k = i % n;
@@ -38,7 +38,7 @@ export function fusionCases(): BenchCase[] {
       },
     },
     {
-      name: 'fusion: VQF 9D update (gyr + acc + mag)',
+      name: 'VQF 9D update (gyr + acc + mag)',
       iterations: 20_000,
       ours: (i) => {
         const k = i % n;

@@ -8,5 +8,6 @@ if (!existsSync(fileURLToPath(built))) {
   process.stderr.write('kinemetry: dist/ is missing; run `npm run build` first\n');
   process.exit(2);
 }
-const { main } = await import(built.href);
+const { main, exitQuietlyOnClosedStdout } = await import(built.href);
+exitQuietlyOnClosedStdout();
 process.exitCode = await main(process.argv.slice(2));

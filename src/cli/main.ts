@@ -82,4 +82,18 @@ function isEntryModule(): boolean {
   }
 }
 
-if (isEntryModule()) process.exitCode = await main(process.argv.slice(2));
+/**
+ * For the process entry (bin/kinemetry.js or tsx): when the reader of stdout goes away
+ * (`kinemetry orient … | head`), stop quietly like any Unix tool instead of crashing on EPIPE.
+ */
+export function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+if (isEntryModule()) {
+  exitQuietlyOnClosedStdout();
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -210,4 +210,18 @@ describe('kinemetry CLI frame', () => {
     );
     expect(bad).toMatchObject({ code: 1, stderr: `${broken}:7: column gy: "zero" is not a number\n` });
   });
+
+  it('stops quietly when the reader of stdout goes away (| head), no EPIPE crash', async () => {
+    const root = new URL('../..', import.meta.url).pathname;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'orient', 'fixtures/free-motion'], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe like `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
 });
