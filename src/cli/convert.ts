@@ -213,8 +213,9 @@ Convert a recording or session to another format. The output format comes from -
   NAME_motion.tsv  one BIDS tracking system (+ _channels.tsv, _motion.json); its sensors
                    must share one clock (one input file with several sensors)
   NAME.sto         OpenSim orientation file (sensors with quaternions, one clock)
-Values are written exactly and nothing is resampled: sensors on different clocks cannot
-share one table (.sto, _motion.tsv), and saying so is better than interpolating silently.
+Values are written exactly and nothing is resampled or reordered: rows stay in file order
+even where time goes backwards (kinemetry info shows where), and sensors on different clocks
+cannot share one table (.sto, _motion.tsv): saying so is better than interpolating silently.
 Exit 0 on success, 1 when an input cannot be read or the data do not fit the output,
 2 on bad usage.`,
   options: {

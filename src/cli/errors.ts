@@ -23,7 +23,7 @@ function isParseArgsError(e: unknown): e is Error {
 /** Print a usage error (one line and a hint) and return 2. */
 export function usageFailure(io: CliIo, command: string | undefined, message: string): number {
   const who = command ? `kinemetry ${command}` : 'kinemetry';
-  io.stderr.write(`${who}: ${message}\nTry '${who} --help'.\n`);
+  io.stderr.write(`${who}: ${oneLine(message)}\nTry '${who} --help'.\n`);
   return EXIT_USAGE;
 }
 
@@ -55,7 +55,7 @@ function classify(io: CliIo, command: string | undefined, e: unknown): number {
       return usageFailure(io, command, `no such file or directory: ${path ?? '?'}`);
     }
     if (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) {
-      io.stderr.write(`${path ?? who}: ${systemMessage(err.code, e.message)}\n`);
+      io.stderr.write(`${oneLine(path ?? who)}: ${systemMessage(err.code, e.message)}\n`);
       return EXIT_BAD_DATA;
     }
     io.stderr.write(`${who}: internal error: ${oneLine(e.message)} (rerun with --debug for the stack trace)\n`);
@@ -77,6 +77,11 @@ function systemMessage(code: string, message: string): string {
   }
 }
 
+/**
+ * One harmless terminal line: line breaks folded, and control characters (ESC, BEL, CR, …
+ * copied from a binary file into a message) shown as `\u001b` escapes instead of acting on
+ * the terminal.
+ */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ');
+  return s.replace(/\s*[\n\r\u2028\u2029]\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

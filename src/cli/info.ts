@@ -120,9 +120,13 @@ export const infoCommand: Command = {
 Summarise recordings: a file, several files, or a session directory (one file per sensor).
 For each sensor: metadata, samples, nominal and measured rate, time span, channels and their
 units, gaps (with the dropped-sample estimate), saturation, and data problems (NaN, time
-going backwards or repeating, …) with the file line of each. Every file is streamed once,
-so any length works. Exit 0 when the files could be read, even if problems were found
-(see the verdict line, or "ok" in --json); 1 when a file cannot be parsed.`,
+going backwards or repeating, …) with the file line of each. Values are read exactly as
+stored (nothing is sorted, dropped or filled in), which is why time going backwards is a
+problem reported here rather than an error; MetaMotion streams are the exception, as merging
+them needs increasing timestamps. Every file is streamed once, so any length works. Exit 0
+when the files could be read, even if problems were found (see the verdict line, or "ok" in
+--json); 1 when a file cannot be parsed (one line: file:line: what is wrong; a .mat file
+names a byte offset instead of a line).`,
   options: {
     'acc-range': { type: 'string' },
     'gyr-range': { type: 'string' },

