@@ -159,7 +159,8 @@ export class StoWriter {
     let rate = this.options.rateHz ?? first.info.rateHz;
     if (rate === undefined) {
       const d = medianIntervalOrZero(first.tS);
-      if (d > 0) rate = 1 / d;
+      // A measured rate carries rounding noise (100.00000000000213 Hz); 9 significant digits say it.
+      if (d > 0) rate = Number((1 / d).toPrecision(9));
     }
     const lines: string[] = [];
     if (rate !== undefined && rate > 0 && Number.isFinite(rate)) lines.push(`DataRate=${formatNumberField(rate)}`);

@@ -294,3 +294,16 @@ describe('.sto files through the Node layer', () => {
     }
   });
 });
+
+describe('.sto DataRate', () => {
+  it('a measured rate is written without floating-point noise', () => {
+    const n = 50;
+    const b = createBlock({ sensorId: 'pelvis_imu' }, n, { inertial: false, quat: true });
+    for (let i = 0; i < n; i++) {
+      b.tS[i] = i * 0.01; // 0.01 is not exact in binary: 1 / median interval ≠ 100 exactly
+      b.quat![4 * i] = 1;
+    }
+    expect(1 / (b.tS[2]! - b.tS[1]!)).not.toBe(100);
+    expect(stoText([b]).split('\n')[0]).toBe('DataRate=100');
+  });
+});
