@@ -56,5 +56,8 @@ export type { BroadTrial, BroadErrors } from './io/broad';
 // calibration, gyroscope bias from still periods.
 export * from './fusion/index';
 
+// kinematics/ — body model, sensor-to-segment calibration, joint angles, ROM and norms.
+export * from './kinematics/index';
+
 // sim/ — motion and IMU simulator with exact ground truth.
 export * as sim from './sim/index';
