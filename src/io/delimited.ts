@@ -23,16 +23,17 @@
  */
 import type { SampleBlock, SensorInfo } from '../samples/block';
 import type { Unit } from '../samples/units';
-import { BlockPacker, LineMap } from './blockPacker';
-import { DEFAULT_BLOCK_SIZE, sensorIdFromFileName } from './canonicalCsv';
+import { BlockPacker } from './blockPacker';
+import { LineChunkParser } from './lineParser';
+import { sensorIdFromFileName } from './canonicalCsv';
 import { detectDelimiter } from './canonicalColumns';
 import type { Delimiter } from './canonicalColumns';
 import { ColumnMapError, checkColumnMapTiming, parseColumnMap, resolveColumnMap } from './columnMap';
 import type { ColumnMap, ResolvedColumn } from './columnMap';
 import { RecordingFormatError } from './errors';
-import type { ChannelDescription, ChannelName, ChunkParser, ChunkParserOptions, RecordingFormat, RecordingHeader } from './format';
+import type { ChannelDescription, ChannelName, ChunkParserOptions, RecordingFormat } from './format';
 import { parseNumberField } from './numberField';
-import { TextLineSplitter, shownField, splitRow } from './textLines';
+import { shownField, splitRow } from './textLines';
 
 type TimeMode = 'value' | 'index' | 'row';
 
@@ -45,19 +46,11 @@ function unquote(s: string): string {
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
 }
 
-export class DelimitedParser implements ChunkParser {
-  private readonly file: string | undefined;
+export class DelimitedParser extends LineChunkParser {
   private readonly sensorId: string;
-  private readonly blockSize: number;
   private readonly rateHz: number | undefined;
   private readonly map: ColumnMap;
-  private readonly lines: TextLineSplitter;
-  private finished = false;
-  private out: SampleBlock[] = [];
 
-  private headerInfo: RecordingHeader | undefined;
-  private packer: BlockPacker | undefined;
-  private readonly lineMap = new LineMap();
   private delimiter: Delimiter = ',';
   private decimalComma = false;
   private nFields = 0;
@@ -70,61 +63,25 @@ export class DelimitedParser implements ChunkParser {
 
   /** Throws {@link ColumnMapError} when no usable map (and rate, if needed) is given. */
   constructor(options: ChunkParserOptions = {}) {
-    this.file = options.file;
+    super('DelimitedParser', options);
     this.sensorId = options.defaultSensorId ?? (options.file !== undefined ? sensorIdFromFileName(options.file) : undefined) ?? 'sensor';
-    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-    if (!Number.isInteger(this.blockSize) || this.blockSize < 1) throw new RangeError(`blockSize must be a positive integer, got ${this.blockSize}`);
     if (options.columns === undefined || options.columns.trim() === '') {
       throw new ColumnMapError('the delimited format needs a column map, e.g. "t=time,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z" (--columns)');
     }
     this.map = parseColumnMap(options.columns);
     checkColumnMapTiming(this.map, options.rateHz);
     this.rateHz = options.rateHz;
-    this.lines = new TextLineSplitter(options.file, (text, lineNo) => this.line(text, lineNo));
   }
 
-  get header(): RecordingHeader | undefined {
-    return this.headerInfo;
-  }
-
-  get samples(): number {
-    return this.packer?.samples ?? 0;
-  }
-
-  lineOfSample(index: number): number | undefined {
-    return this.lineMap.lineOf(index);
-  }
-
-  push(chunk: string | Uint8Array): SampleBlock[] {
-    if (this.finished) throw new Error('DelimitedParser: push after finish');
-    this.lines.push(chunk);
-    return this.take();
-  }
-
-  finish(): SampleBlock[] {
-    if (this.finished) return [];
-    this.lines.finish();
-    this.finished = true;
+  protected checkComplete(): void {
     if (!this.headerInfo) {
       const what = this.lines.lineNo === 0 || !this.lines.hasInput ? 'empty file' : 'no header row (the file has only comments or blank lines)';
       throw new RecordingFormatError(what, { file: this.file, line: Math.max(1, this.lines.lineNo) });
     }
     if (this.samples === 0) throw new RecordingFormatError('no data rows after the header', { file: this.file, line: this.headerInfo.line });
-    this.packer!.flush(this.out);
-    return this.take();
   }
 
-  private take(): SampleBlock[] {
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private fail(reason: string, line: number, column?: string): never {
-    throw new RecordingFormatError(reason, column === undefined ? { file: this.file, line } : { file: this.file, line, column });
-  }
-
-  private line(text: string, lineNo: number): void {
+  protected line(text: string, lineNo: number): void {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.startsWith('#') || (!this.headerInfo && trimmed.startsWith('//'))) return;
     if (this.headerInfo) this.dataRow(text, lineNo);

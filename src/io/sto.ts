@@ -30,13 +30,13 @@
  */
 import type { SampleBlock, SensorInfo } from '../samples/block';
 import { internalUnit } from '../samples/units';
-import { BlockPacker, LineMap } from './blockPacker';
-import { DEFAULT_BLOCK_SIZE } from './canonicalCsv';
+import { BlockPacker } from './blockPacker';
+import { LineChunkParser } from './lineParser';
 import { RecordingFormatError } from './errors';
 import { extraKey, extraValue } from './extraKeys';
-import type { ChunkParser, ChunkParserOptions, RecordingFormat, RecordingHeader, SensorHeader } from './format';
+import type { ChunkParserOptions, RecordingFormat, SensorHeader } from './format';
 import { parseNumberField } from './numberField';
-import { TextLineSplitter, shownField } from './textLines';
+import { shownField } from './textLines';
 
 /** Header lines read before giving up on finding `endheader`. */
 export const STO_MAX_HEADER_LINES = 10_000;
@@ -61,51 +61,18 @@ export function stoColumnInfo(column: string, rateHz: number | undefined, extra:
 
 type State = 'header' | 'columns' | 'data';
 
-export class StoParser implements ChunkParser {
-  private readonly file: string | undefined;
-  private readonly blockSize: number;
-  private readonly lines: TextLineSplitter;
+export class StoParser extends LineChunkParser {
   private state: State = 'header';
-  private finished = false;
-  private out: SampleBlock[] = [];
 
   private rateHz: number | undefined;
   private readonly extra: Record<string, string> = {};
-  private headerInfo: RecordingHeader | undefined;
   private names: string[] = [];
-  private packer: BlockPacker | undefined;
-  private readonly lineMap = new LineMap();
 
   constructor(options: ChunkParserOptions = {}) {
-    this.file = options.file;
-    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-    if (!Number.isInteger(this.blockSize) || this.blockSize < 1) throw new RangeError(`blockSize must be a positive integer, got ${this.blockSize}`);
-    this.lines = new TextLineSplitter(options.file, (text, lineNo) => this.line(text, lineNo));
+    super('StoParser', options);
   }
 
-  get header(): RecordingHeader | undefined {
-    return this.headerInfo;
-  }
-
-  /** Rows read so far (each row is one sample of every sensor). */
-  get samples(): number {
-    return this.packer?.samples ?? 0;
-  }
-
-  lineOfSample(index: number): number | undefined {
-    return this.lineMap.lineOf(index);
-  }
-
-  push(chunk: string | Uint8Array): SampleBlock[] {
-    if (this.finished) throw new Error('StoParser: push after finish');
-    this.lines.push(chunk);
-    return this.take();
-  }
-
-  finish(): SampleBlock[] {
-    if (this.finished) return [];
-    this.lines.finish();
-    this.finished = true;
+  protected checkComplete(): void {
     const where = { file: this.file, line: Math.max(1, this.lines.lineNo) };
     if (this.state === 'header') {
       throw new RecordingFormatError(
@@ -115,21 +82,9 @@ export class StoParser implements ChunkParser {
     }
     if (this.state === 'columns') throw new RecordingFormatError("no column header row after 'endheader'", where);
     if (this.samples === 0) throw new RecordingFormatError('no data rows after the header', { file: this.file, line: this.headerInfo!.line });
-    this.packer!.flush(this.out);
-    return this.take();
   }
 
-  private take(): SampleBlock[] {
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private fail(reason: string, line: number, column?: string): never {
-    throw new RecordingFormatError(reason, column === undefined ? { file: this.file, line } : { file: this.file, line, column });
-  }
-
-  private line(text: string, lineNo: number): void {
+  protected line(text: string, lineNo: number): void {
     if (this.state === 'data') {
       if (text.trim() !== '') this.dataRow(text, lineNo);
       return;

@@ -37,15 +37,16 @@ import * as quat from '../math/quat';
 import type { SampleBlock, SensorInfo } from '../samples/block';
 import { internalUnit } from '../samples/units';
 import type { Unit } from '../samples/units';
-import { BlockPacker, LineMap } from './blockPacker';
-import { DEFAULT_BLOCK_SIZE, sensorIdFromFileName } from './canonicalCsv';
+import { BlockPacker } from './blockPacker';
+import { LineChunkParser } from './lineParser';
+import { sensorIdFromFileName } from './canonicalCsv';
 import { detectDelimiter } from './canonicalColumns';
 import type { Delimiter } from './canonicalColumns';
 import { RecordingFormatError } from './errors';
 import { extraKey, extraValue } from './extraKeys';
-import type { ChannelDescription, ChunkParser, ChunkParserOptions, RecordingFormat, RecordingHeader } from './format';
+import type { ChannelDescription, ChunkParserOptions, RecordingFormat } from './format';
 import { parseNumberField } from './numberField';
-import { TextLineSplitter, shownField, splitRow } from './textLines';
+import { shownField, splitRow } from './textLines';
 
 /** SampleTimeFine ticks per second. */
 export const XSENS_TICKS_PER_S = 10_000;
@@ -122,14 +123,9 @@ export function sniffXsens(head: string): boolean {
   return false;
 }
 
-export class XsensParser implements ChunkParser {
-  private readonly file: string | undefined;
+export class XsensParser extends LineChunkParser {
   private readonly sensorId: string;
-  private readonly blockSize: number;
   private readonly optionRateHz: number | undefined;
-  private readonly lines: TextLineSplitter;
-  private finished = false;
-  private out: SampleBlock[] = [];
 
   // Header lines.
   private headerRateHz: number | undefined;
@@ -140,9 +136,6 @@ export class XsensParser implements ChunkParser {
 
   private layout: Layout | undefined;
   private headerLine = 0;
-  private headerInfo: RecordingHeader | undefined;
-  private packer: BlockPacker | undefined;
-  private readonly lineMap = new LineMap();
   private timeSource: TimeSource = 'row';
   private rateHz: number | undefined;
   private decimalComma = false;
@@ -160,60 +153,23 @@ export class XsensParser implements ChunkParser {
   private pendingGapS = 0;
 
   constructor(options: ChunkParserOptions = {}) {
-    this.file = options.file;
+    super('XsensParser', options);
     this.sensorId = options.defaultSensorId ?? (options.file !== undefined ? sensorIdFromFileName(options.file) : undefined) ?? 'sensor';
-    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-    if (!Number.isInteger(this.blockSize) || this.blockSize < 1) throw new RangeError(`blockSize must be a positive integer, got ${this.blockSize}`);
     if (options.rateHz !== undefined && (!(options.rateHz > 0) || !Number.isFinite(options.rateHz))) {
       throw new RangeError(`rateHz must be a positive number, got ${options.rateHz}`);
     }
     this.optionRateHz = options.rateHz;
-    this.lines = new TextLineSplitter(options.file, (text, lineNo) => this.line(text, lineNo));
   }
 
-  /** Available after the first data row (the time source is decided there). */
-  get header(): RecordingHeader | undefined {
-    return this.headerInfo;
-  }
-
-  get samples(): number {
-    return this.packer?.samples ?? 0;
-  }
-
-  lineOfSample(index: number): number | undefined {
-    return this.lineMap.lineOf(index);
-  }
-
-  push(chunk: string | Uint8Array): SampleBlock[] {
-    if (this.finished) throw new Error('XsensParser: push after finish');
-    this.lines.push(chunk);
-    return this.take();
-  }
-
-  finish(): SampleBlock[] {
-    if (this.finished) return [];
-    this.lines.finish();
-    this.finished = true;
+  protected checkComplete(): void {
     if (!this.layout) {
       const what = this.lines.lineNo === 0 || !this.lines.hasInput ? 'empty file' : 'no column header row (PacketCounter, SampleTimeFine, Acc_X, …) after the // lines';
       throw new RecordingFormatError(what, { file: this.file, line: Math.max(1, this.lines.lineNo) });
     }
     if (!this.packer) throw new RecordingFormatError('no data rows after the header', { file: this.file, line: this.headerLine });
-    this.packer.flush(this.out);
-    return this.take();
   }
 
-  private take(): SampleBlock[] {
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private fail(reason: string, line: number, column?: string): never {
-    throw new RecordingFormatError(reason, column === undefined ? { file: this.file, line } : { file: this.file, line, column });
-  }
-
-  private line(text: string, lineNo: number): void {
+  protected line(text: string, lineNo: number): void {
     const trimmed = text.trim();
     if (trimmed === '') return;
     if (trimmed.startsWith('//')) {
