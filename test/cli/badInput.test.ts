@@ -10,27 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { run, type Run } from './run';
 import type { InfoJson } from '../../src/cli/infoReport';
 import { parseCanonicalCsv } from '../../src/io/canonicalCsv';
 import { readSession } from '../../src/io/node/session';
 import { concatBlocks } from '../../src/samples/block';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { run } from './run';
 import { createProgress, progressLine, PROGRESS_MIN_BYTES } from '../../src/cli/progress';
 import { planOutput } from '../../src/cli/convert';
 import type { InfoJson } from '../../src/cli/infoReport';
@@ -10,21 +10,6 @@ import { readSession } from '../../src/io/node/session';
 import { concatBlocks } from '../../src/samples/block';
 import type { SampleBlock } from '../../src/samples/block';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
 
 async function blocksOf(path: string, sensor?: string): Promise<SampleBlock> {
   const s = await readSession(path);
