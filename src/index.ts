@@ -15,6 +15,7 @@ export * as stats from './math/stats';
 export * from './math/euler';
 export * from './math/butterworth';
 export * from './math/errors';
+export { symmetricEigen } from './math/symmetricEigen';
 
 // samples/ — the SampleBlock every stage shares, units, validation, resampling, alignment.
 export * from './samples/block';

@@ -20,7 +20,7 @@
 import { InsufficientDataError, LengthMismatchError, ParameterRangeError, SingularMatrixError } from '../math/errors';
 import * as mat3 from '../math/mat3';
 import type { Vec3, Vec3Like } from '../math/vec3';
-import { symmetricEigen } from './jacobiEigen';
+import { symmetricEigen } from '../math/symmetricEigen';
 
 export interface MagCalibrationParams {
   /**

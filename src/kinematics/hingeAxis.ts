@@ -16,7 +16,7 @@
  * that its largest-magnitude component is positive, and the pair may then be sign-inconsistent
  * (the joint-angle stage must fix the sign by its clinical convention).
  */
-import { symmetricEigen } from '../fusion/jacobiEigen';
+import { symmetricEigen } from '../math/symmetricEigen';
 import * as vec3 from '../math/vec3';
 import type { Vec3, Vec3Like } from '../math/vec3';
 import type { SampleBlock } from '../samples/block';

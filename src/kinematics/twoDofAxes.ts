@@ -16,7 +16,7 @@
  * moves the segments too little) leaves an axis unobservable → 'poor'/'failed', never a
  * confident wrong axis.
  */
-import { symmetricEigen } from '../fusion/jacobiEigen';
+import { symmetricEigen } from '../math/symmetricEigen';
 import * as quat from '../math/quat';
 import * as vec3 from '../math/vec3';
 import type { Vec3, Vec3Like } from '../math/vec3';

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen } from '../../src/fusion/jacobiEigen';
+import { symmetricEigen } from '../../src/math/symmetricEigen';
 import { applyMagCalibration, applyMagCalibrationToArray, fitMagCalibration } from '../../src/fusion/magCalibration';
 import { InsufficientDataError, LengthMismatchError, ParameterRangeError } from '../../src/math/errors';
 import * as mat3 from '../../src/math/mat3';

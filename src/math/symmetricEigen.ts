@@ -4,7 +4,7 @@
  * needs), and simple. O(n³) per sweep, a handful of sweeps; meant for n ≤ ~20, off the
  * per-sample path (ellipsoid fits, 3×3 shape matrices).
  */
-import { LengthMismatchError, NonFiniteInputError } from '../math/errors';
+import { LengthMismatchError, NonFiniteInputError } from './errors';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
