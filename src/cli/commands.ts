@@ -3,5 +3,7 @@ import type { Command } from './command';
 import { convertCommand } from './convert';
 import { infoCommand } from './info';
 import { orientCommand } from './orient';
+import { anglesCommand } from './angles';
+import { romCommand } from './rom';
 
-export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand, anglesCommand, romCommand];

@@ -1,0 +1,402 @@
+/**
+ * `kinemetry angles <session-dir> --joint J --proximal A --distal B`: clinical joint angles from
+ * two sensors as CSV (`t` + one column per angle in degrees + per-angle uncertainty), with a ROM
+ * summary on stderr (or JSON on stdout with `--json`).
+ *
+ * Pipeline: read both sensors → one clock (alignBlocks; rows where either sensor is missing are
+ * written with empty angle cells and counted) → offline VQF orientation per sensor (6D unless
+ * `--mag`) → sensor-to-segment calibration (static pose or functional hinge axes) →
+ * magnetometer-free heading alignment when both joint axes are known → JointAngleStage.
+ */
+import { readSession } from '../io/node/session';
+import type { ReadSessionOptions } from '../io/node/session';
+import * as quat from '../math/quat';
+import type { Quat } from '../math/quat';
+import type { Side } from '../kinematics/body';
+import { HeadingAlignment, applyHeadingCorrection } from '../kinematics/headingAlignment';
+import { estimateHingeAxesFromBlocks } from '../kinematics/hingeAxis';
+import type { CalibrationQuality, HingeAxisResult } from '../kinematics/hingeAxis';
+import { jointAnglesOverRecording } from '../kinematics/jointAngleStage';
+import { JOINT_NAMES, angleColumnNames, jointDef } from '../kinematics/joints';
+import type { JointName } from '../kinematics/joints';
+import { ROM_MOTIONS } from '../kinematics/norms';
+import { romSummary } from '../kinematics/romSummary';
+import type { RomSummary } from '../kinematics/romSummary';
+import { alignBlocks } from '../samples/align';
+import type { AlignedBlocks } from '../samples/align';
+import type { SampleBlock } from '../samples/block';
+import { UsageError } from './command';
+import type { Command, CommandContext } from './command';
+import { EXIT_BAD_DATA, EXIT_OK } from './errors';
+import {
+  JointDataError, axisUsable, degToRad, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
+  readSensorBlocks, staticMount, windowIndices, worse,
+} from './jointCalibration';
+import type { CalibrateSpec, MountResult } from './jointCalibration';
+import { openOutput, writeOutput } from './output';
+
+const ANGLE_JOINTS = [...JOINT_NAMES, 'hinge'] as const;
+/** Mean heading-alignment confidence below which the calibration is reported 'poor'. */
+const MIN_HEADING_CONFIDENCE = 0.5;
+/** Length of the still start used for the long axis by functional calibration, s. */
+const FUNCTIONAL_STILL_S = 1;
+
+interface JointCalibration {
+  proximal: MountResult;
+  distal: MountResult;
+  quality: CalibrationQuality;
+  reasons: string[];
+  /** Heading correction of the distal sensor per sample (rad), when aligned. */
+  headingDeltaRad?: Float64Array;
+  headingConfidence?: number;
+}
+
+interface Inputs {
+  path: string;
+  al: AlignedBlocks;
+  qP: Float64Array;
+  qD: Float64Array;
+  hinge: HingeAxisResult | undefined;
+  hingeError: string | undefined;
+  useMag: boolean;
+  isHinge: boolean;
+}
+
+function negate(v: ArrayLike<number>): Float64Array {
+  return Float64Array.from([-v[0]!, -v[1]!, -v[2]!]);
+}
+
+/** Segment orientation q_G,seg = q_GS ⊗ q_seg,S* at sample i. */
+function segmentAt(q4n: Float64Array, i: number, qSegSensor: Quat): Quat {
+  const qGS = quat.readAt(quat.create(), q4n, i);
+  return quat.multiply(quat.create(), qGS, quat.conjugate(quat.create(), qSegSensor));
+}
+
+/** A sample index inside [i0, i1) where both orientations are finite (the middle one if possible). */
+function validSampleIn(inp: Inputs, i0: number, i1: number): number {
+  const ok = (i: number): boolean => inp.al.allValid[i] === 1 && Number.isFinite(inp.qP[4 * i]!) && Number.isFinite(inp.qD[4 * i]!);
+  const mid = (i0 + i1) >> 1;
+  for (let d = 0; d < i1 - i0; d++) {
+    if (mid + d < i1 && ok(mid + d)) return mid + d;
+    if (mid - d >= i0 && ok(mid - d)) return mid - d;
+  }
+  throw new JointDataError(`${inp.path}: calibration failed: no sample of the still period has data from both sensors`);
+}
+
+/** Calibration with the joint axes taken as +j (sign = 1) or −j (sign = −1). */
+function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: string, distName: string): JointCalibration {
+  const { al, path, hinge } = inp;
+  const a = al.bySensorId[proxName]!.block, b = al.bySensorId[distName]!.block;
+  const j1 = hinge && axisUsable(hinge, 1) ? (sign > 0 ? hinge.j1 : negate(hinge.j1)) : undefined;
+  const j2 = hinge && axisUsable(hinge, 2) ? (sign > 0 ? hinge.j2 : negate(hinge.j2)) : undefined;
+  const reasons: string[] = [];
+  let i0: number, i1: number;
+  if (spec.kind === 'static') {
+    [i0, i1] = windowIndices(al.tS, spec.t0S, spec.t1S, path);
+  } else {
+    if (!j1 || !j2) {
+      const why = inp.hingeError ?? hinge?.reason ?? 'joint axes not found';
+      throw new JointDataError(`${path}: calibration failed: functional: ${why}`);
+    }
+    if (hinge && hinge.quality === 'poor' && hinge.reason) reasons.push(`hinge axes: ${hinge.reason}`);
+    [i0, i1] = windowIndices(al.tS, al.tS[0]!, al.tS[0]! + FUNCTIONAL_STILL_S, path);
+  }
+  const mountOf = (blk: SampleBlock, axis: Float64Array | undefined, what: string): MountResult => {
+    if (inp.isHinge && axis) {
+      // A generic hinge: only the axis matters; the long axis is any perpendicular one.
+      const qSSeg = quat.fromTwoVectors(quat.create(), [0, 0, 1], axis);
+      return { qSegSensor: quat.conjugate(quat.create(), qSSeg), residualDeg: 0, quality: 'good', headingSource: 'functional joint axis' };
+    }
+    return staticMount(finiteRows3(blk.accMS2!, i0, i1), finiteRows3(blk.gyrRadS!, i0, i1), axis, what);
+  };
+  const distal = mountOf(b, j2, 'distal');
+  let proximal: MountResult;
+  if (j1) {
+    proximal = mountOf(a, j1, 'proximal');
+  } else {
+    // No proximal axis: neutral pose — both segments share one orientation during the still period.
+    const im = validSampleIn(inp, i0, i1);
+    const still = staticMount(finiteRows3(a.accMS2!, i0, i1), finiteRows3(a.gyrRadS!, i0, i1), undefined, 'proximal');
+    const failed = still.quality === 'failed' && /not still/.test(still.reason ?? '');
+    proximal = {
+      qSegSensor: neutralPoseMount(segmentAt(inp.qD, im, distal.qSegSensor), quat.readAt(quat.create(), inp.qP, im)),
+      residualDeg: 0,
+      quality: failed ? 'failed' : 'good',
+      ...(failed ? { reason: still.reason! } : {}),
+      headingSource: 'neutral pose (same orientation as the distal segment in the still period)',
+    };
+  }
+  let quality = worse(proximal.quality, distal.quality);
+  if (proximal.reason) reasons.push(proximal.reason);
+  if (distal.reason) reasons.push(distal.reason);
+  const cal: JointCalibration = { proximal, distal, quality, reasons };
+  if (j1 && j2 && !inp.useMag) {
+    const n = al.tS.length;
+    const ha = new HeadingAlignment(j1, j2);
+    const delta = new Float64Array(n), conf = new Float64Array(n);
+    ha.updateBlock(al.tS, inp.qP, inp.qD, a.gyrRadS!, b.gyrRadS!, delta, conf);
+    let first = 0;
+    while (first < n && !(conf[first]! > 0)) first++;
+    if (first < n) delta.fill(delta[first]!, 0, first); // offline: the first estimate holds from the start
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += i < first ? conf[first] ?? 0 : conf[i]!;
+    const meanConf = n > 0 ? sum / n : 0;
+    cal.headingDeltaRad = delta;
+    cal.headingConfidence = meanConf;
+    if (meanConf < MIN_HEADING_CONFIDENCE) {
+      quality = worse(quality, 'poor');
+      reasons.push(`heading alignment confidence ${meanConf.toFixed(2)} < ${MIN_HEADING_CONFIDENCE} (joint axis near vertical or not a hinge)`);
+    }
+  }
+  cal.quality = quality;
+  return cal;
+}
+
+interface AngleRun {
+  anglesRad: Float64Array;
+  uncRad: Float64Array;
+  rowOk: Uint8Array;
+  okCount: number;
+}
+
+function runAngles(inp: Inputs, cal: JointCalibration, joint: JointName, side: Side): AngleRun {
+  const n = inp.al.tS.length;
+  const rowOk = new Uint8Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let ok = inp.al.allValid[i] === 1;
+    for (let k = 0; k < 4 && ok; k++) ok = Number.isFinite(inp.qP[4 * i + k]!) && Number.isFinite(inp.qD[4 * i + k]!);
+    rowOk[i] = ok ? 1 : 0;
+    if (ok) m++;
+  }
+  // Only samples with data from both sensors go through the stage (no NaN into its unwrapping).
+  const qp = new Float64Array(4 * m), qd = new Float64Array(4 * m);
+  const tmp = quat.create(), cor = quat.create();
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!rowOk[i]) continue;
+    quat.readAt(tmp, inp.qP, i);
+    quat.writeAt(qp, j, tmp);
+    quat.readAt(tmp, inp.qD, i);
+    if (cal.headingDeltaRad) applyHeadingCorrection(cor, tmp, cal.headingDeltaRad[i]!);
+    else quat.copy(cor, tmp);
+    quat.writeAt(qd, j, cor);
+    j++;
+  }
+  const sigma = (r: MountResult): number => degToRad(r.residualDeg);
+  const series = jointAnglesOverRecording(qp, qd, {
+    joint, side,
+    proximal: { qSegSensor: cal.proximal.qSegSensor, orientationUncertaintyRad: sigma(cal.proximal) },
+    distal: { qSegSensor: cal.distal.qSegSensor, orientationUncertaintyRad: sigma(cal.distal) },
+  });
+  const anglesRad = new Float64Array(3 * n).fill(NaN), uncRad = new Float64Array(3 * n).fill(NaN);
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!rowOk[i]) continue;
+    for (let k = 0; k < 3; k++) {
+      anglesRad[3 * i + k] = series.anglesRad[3 * j + k]!;
+      uncRad[3 * i + k] = series.uncertaintyRad[3 * j + k]!;
+    }
+    j++;
+  }
+  return { anglesRad, uncRad, rowOk, okCount: m };
+}
+
+/** Extremes of the first angle over valid rows: the motion is taken to go mainly in its positive direction. */
+function mostlyNegative(r: AngleRun): boolean {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < r.rowOk.length; i++) {
+    if (!r.rowOk[i]) continue;
+    const v = r.anglesRad[3 * i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return -lo > hi;
+}
+
+function fmtNum(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return '';
+  const s = v.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { common, values, positionals, io } = ctx;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no session given (a directory with one file per sensor)' : `one session at a time, got ${positionals.length}`);
+  const jointArg = values.joint as string | undefined;
+  if (jointArg === undefined) throw new UsageError(`--joint is required (${ANGLE_JOINTS.join(', ')})`);
+  if (!(ANGLE_JOINTS as readonly string[]).includes(jointArg)) throw new UsageError(`unknown joint '${jointArg}' (joints: ${ANGLE_JOINTS.join(', ')})`);
+  const proxName = values.proximal as string | undefined, distName = values.distal as string | undefined;
+  if (proxName === undefined || distName === undefined) throw new UsageError('--proximal and --distal name the two sensors');
+  if (proxName === distName) throw new UsageError('--proximal and --distal must be different sensors');
+  const sideArg = (values.side as string | undefined) ?? 'right';
+  if (sideArg !== 'left' && sideArg !== 'right') throw new UsageError(`--side must be left or right, got '${sideArg}'`);
+  const side: Side = sideArg;
+  const isHinge = jointArg === 'hinge';
+  const spec = parseCalibrate((values.calibrate as string | undefined) ?? 'functional');
+  if (common.json && common.out === undefined) throw new UsageError('--json prints the summary on stdout: give the angle CSV a file with -o');
+  const joint: JointName = isHinge ? 'elbow' : (jointArg as JointName);
+  const path = positionals[0]!;
+
+  try {
+    const readOptions: ReadSessionOptions = {
+      ...(common.format !== undefined ? { format: common.format } : {}),
+      ...(common.columns !== undefined ? { columns: common.columns } : {}),
+      ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+    };
+    const session = await readSession(path, readOptions);
+    const pBlocks = await readSensorBlocks(session.recordings, proxName, path);
+    const dBlocks = await readSensorBlocks(session.recordings, distName, path);
+    let al: AlignedBlocks;
+    try {
+      al = alignBlocks([...pBlocks, ...dBlocks]);
+    } catch (e) {
+      throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' cannot be put on one clock: ${(e as Error).message.replace(/^alignBlocks: /, '')}`);
+    }
+    if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
+    const useMag = values.mag === true;
+    const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
+    const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
+    let hinge: HingeAxisResult | undefined;
+    let hingeError: string | undefined;
+    try {
+      hinge = estimateHingeAxesFromBlocks([...pBlocks, ...dBlocks], proxName, distName);
+    } catch (e) {
+      hingeError = (e as Error).message;
+    }
+    const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
+    let cal = calibrate(inp, spec, 1, proxName, distName);
+    if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
+    let res = runAngles(inp, cal, joint, side);
+    const axisKnown = axisUsable(hinge, 1) || axisUsable(hinge, 2);
+    if (axisKnown && mostlyNegative(res)) {
+      // The estimated axis sign is arbitrary: choose the one that makes the movement positive (e.g. flexion).
+      cal = calibrate(inp, spec, -1, proxName, distName);
+      res = runAngles(inp, cal, joint, side);
+    }
+    if (isHinge) {
+      // A generic hinge has no anatomical zero: angles are relative to the first valid sample.
+      let first = 0;
+      while (first < res.rowOk.length && !res.rowOk[first]) first++;
+      const a0 = res.anglesRad[3 * first]!;
+      for (let i = 0; i < res.rowOk.length; i++) res.anglesRad[3 * i] = res.anglesRad[3 * i]! - a0;
+    }
+
+    const names = isHinge ? ['angle_deg'] : angleColumnNames(joint);
+    const nCols = names.length;
+    const n = al.tS.length;
+    const header = ['t', ...names, ...names.map((c) => c.replace(/_deg$/, '_unc_deg'))].join(',');
+    const lines: string[] = new Array<string>(n);
+    const R = 180 / Math.PI;
+    for (let i = 0; i < n; i++) {
+      const cells: string[] = [String(Number(al.tS[i]!.toPrecision(12)))];
+      for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.anglesRad[3 * i + k]! * R, 3));
+      for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.uncRad[3 * i + k]! * R, 3));
+      lines[i] = cells.join(',');
+    }
+
+    // Summary per DoF over the valid rows.
+    const m = res.okCount;
+    const tV = new Float64Array(m);
+    const dofSummaries: Record<string, RomSummary> = {};
+    for (let k = 0; k < nCols; k++) {
+      const aV = new Float64Array(m), uV = new Float64Array(m);
+      for (let i = 0, j = 0; i < n; i++) {
+        if (!res.rowOk[i]) continue;
+        tV[j] = al.tS[i]!;
+        aV[j] = res.anglesRad[3 * i + k]! * R;
+        uV[j] = res.uncRad[3 * i + k]! * R;
+        j++;
+      }
+      const dofName = isHinge ? 'angle' : jointDef(joint).dofs[k]!.name;
+      const motion = `${joint}-${dofName}`;
+      const withNorm = !isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
+      dofSummaries[names[k]!] = romSummary(tV, aV, uV, withNorm ? { motion } : {});
+    }
+    const emptyRows = n - m;
+
+    const out = await openOutput(common.out, io);
+    try {
+      await out.write(`${header}\n${lines.join('\n')}\n`);
+    } finally {
+      await out.close();
+    }
+    const headingSources = { proximal: cal.proximal.headingSource, distal: cal.distal.headingSource };
+    if (common.json) {
+      const json = {
+        session: path, joint: jointArg, side, proximal: proxName, distal: distName,
+        calibration: {
+          method: spec.kind === 'static' ? `static:${spec.t0S}-${spec.t1S}` : spec.kind,
+          quality: cal.quality,
+          ...(cal.reasons.length ? { reason: cal.reasons.join('; ') } : {}),
+          proximalResidualDeg: cal.proximal.residualDeg,
+          distalResidualDeg: cal.distal.residualDeg,
+          headingSources,
+          ...(cal.headingConfidence !== undefined ? { headingConfidence: cal.headingConfidence } : {}),
+          ...(hinge ? { hinge: { quality: hinge.quality, residualRadS: hinge.residualRadS, j1UncertaintyDeg: hinge.j1UncertaintyDeg, j2UncertaintyDeg: hinge.j2UncertaintyDeg } } : {}),
+        },
+        orientation: useMag ? '9D' : '6D',
+        rows: n, emptyRows, rateHz: al.rateHz,
+        summary: dofSummaries,
+        anglesPath: common.out,
+      };
+      await writeOutput(undefined, io, `${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      const lines2: string[] = [];
+      lines2.push(`${path}: ${jointArg} (${side}), ${proxName} → ${distName}, ${useMag ? '9D' : '6D'} orientation, ${n} rows at ${al.rateHz.toFixed(1)} Hz, ${emptyRows} without data from both sensors (empty cells)`);
+      lines2.push(`calibration ${spec.kind}: ${cal.quality}${cal.reasons.length ? ` — ${cal.reasons.join('; ')}` : ''}`);
+      lines2.push(`  residual proximal ${cal.proximal.residualDeg.toFixed(2)}°, distal ${cal.distal.residualDeg.toFixed(2)}°; heading: proximal from ${headingSources.proximal}, distal from ${headingSources.distal}${cal.headingConfidence !== undefined ? `, alignment confidence ${cal.headingConfidence.toFixed(2)}` : ''}`);
+      for (const [name, s] of Object.entries(dofSummaries)) {
+        const norm = s.normalDeg !== undefined ? `, ${s.percentOfNormal!.toFixed(0)}% of AAOS normal ${s.normalDeg}°` : '';
+        lines2.push(`  ${name}: min ${s.minDeg.toFixed(1)} ± ${s.minUncertaintyDeg.toFixed(1)}, max ${s.maxDeg.toFixed(1)} ± ${s.maxUncertaintyDeg.toFixed(1)}, range ${s.rangeDeg.toFixed(1)} ± ${s.rangeUncertaintyDeg.toFixed(1)}, ${s.timeAtEndRangeS.toFixed(1)} s at end range${norm}`);
+      }
+      io.stderr.write(`${lines2.join('\n')}\n`);
+    }
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof JointDataError) {
+      io.stderr.write(`${e.message}\n`);
+      return EXIT_BAD_DATA;
+    }
+    throw e;
+  }
+}
+
+export const anglesCommand: Command = {
+  name: 'angles',
+  summary: 'clinical joint angles from two sensors as CSV, with a ROM summary',
+  usage: 'angles [options] <session-dir> --joint J --proximal SENSOR --distal SENSOR',
+  description: `
+Joint angles (ISB sequences, clinical names and signs, mirrored for the left side) from the
+proximal and distal sensor of a session, as CSV: t, one column per angle in degrees (e.g.
+flexion_deg) and its uncertainty (e.g. flexion_unc_deg), one row per sample of the common clock.
+Rows where either sensor has no data (gaps, edges) keep empty angle cells; the summary counts
+them. Orientation is magnetometer-free (6D) unless --mag; the two sensors' headings are then
+aligned from the joint axis when both sensors' axes are known.
+
+Calibration: static:<t0>-<t1> takes a still neutral pose between t0 and t1 s (segment long axis
+up); the rotation about it comes from the functional joint axis when the movement reveals it,
+else from the neutral pose (the proximal segment has the distal segment's orientation then),
+else the sensor z axis is assumed lateral (quality 'poor'). functional (default) needs both
+joint axes from the movement (and a still first second for the long axis). --joint hinge is
+a generic 1-DoF joint: one column angle_deg about the functional axis, zero at the first sample.
+The axis sign is chosen so the movement is mainly positive. A calibration that fails exits 1
+with the reason; a low-confidence one is still written and reported 'poor'.
+The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal)
+goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
+  options: {
+    joint: { type: 'string' },
+    proximal: { type: 'string' },
+    distal: { type: 'string' },
+    side: { type: 'string' },
+    calibrate: { type: 'string' },
+    mag: { type: 'boolean' },
+  },
+  optionsHelp: [
+    ['--joint NAME', `${ANGLE_JOINTS.join(', ')}`],
+    ['--proximal SENSOR', 'sensor on the proximal segment (e.g. thigh for the knee)'],
+    ['--distal SENSOR', 'sensor on the distal segment (e.g. shank)'],
+    ['--side left|right', 'body side of a limb joint (default right)'],
+    ['--calibrate HOW', 'functional (default) or static:<t0>-<t1> (still neutral pose, s)'],
+    ['--mag', 'use the magnetometers (9D); default is magnetometer-free 6D'],
+  ],
+  run,
+};

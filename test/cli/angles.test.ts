@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './run';
+
+const KNEE = 'fixtures/knee-flexion';
+
+/** Columns of a CSV by header name; empty cells → NaN. */
+function parseCsv(text: string): Record<string, number[]> {
+  const lines = text.trim().split('\n');
+  const names = lines[0]!.split(',');
+  const cols: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, [] as number[]]));
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    names.forEach((n, k) => cols[n]!.push(cells[k] === '' || cells[k] === undefined ? NaN : Number(cells[k])));
+  }
+  return cols;
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kinemetry-angles-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kinemetry angles', () => {
+  it('knee flexion with static calibration matches the simulated truth', async () => {
+    const out = join(dir, 'knee.csv');
+    const r = await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8', '-o', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as {
+      calibration: { quality: string }; rows: number; emptyRows: number; anglesPath: string;
+      summary: Record<string, { maxDeg: number; minDeg: number; maxUncertaintyDeg: number }>;
+    };
+    expect(json.calibration.quality).toBe('good');
+    expect(json.anglesPath).toBe(out);
+
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    expect(Object.keys(csv)).toEqual(['t', 'flexion_deg', 'adduction_deg', 'rotation_deg', 'flexion_unc_deg', 'adduction_unc_deg', 'rotation_unc_deg']);
+    expect(csv.t!.length).toBe(json.rows);
+    // Rows without data from both sensors keep empty cells (never a number), and are counted.
+    const empty = csv.flexion_deg!.filter((v) => Number.isNaN(v)).length;
+    expect(empty).toBe(json.emptyRows);
+    expect(empty).toBeGreaterThan(0); // the shank has dropped packets
+
+    const truth = parseCsv(await readFile(join(KNEE, 'truth/angles.csv'), 'utf8'));
+    const truthByT = new Map(truth.t!.map((t, i) => [Math.round(t * 1000), truth.knee_flexion_deg![i]!]));
+    const truthMax = Math.max(...truth.knee_flexion_deg!);
+    expect(truthMax).toBeGreaterThan(95);
+    let se = 0, m = 0, ourMax = -Infinity, ourMin = Infinity;
+    csv.t!.forEach((t, i) => {
+      const v = csv.flexion_deg![i]!;
+      const ref = truthByT.get(Math.round(t * 1000));
+      if (Number.isNaN(v) || ref === undefined) return;
+      se += (v - ref) ** 2;
+      m++;
+      ourMax = Math.max(ourMax, v);
+      ourMin = Math.min(ourMin, v);
+    });
+    expect(m).toBeGreaterThan(5000);
+    expect(Math.abs(ourMax - truthMax)).toBeLessThan(5);
+    expect(Math.abs(ourMin)).toBeLessThan(5);
+    expect(Math.sqrt(se / m)).toBeLessThan(3);
+    expect(json.summary.flexion_deg!.maxDeg).toBeCloseTo(ourMax, 2);
+    // Knee stays a hinge: the other two angles stay small.
+    const absMax = (a: number[]): number => Math.max(...a.filter((v) => !Number.isNaN(v)).map(Math.abs));
+    expect(absMax(csv.adduction_deg!)).toBeLessThan(8);
+    expect(absMax(csv.rotation_deg!)).toBeLessThan(8);
+  });
+
+  it('prints the ROM summary on stderr and the CSV on stdout without --json', async () => {
+    const r = await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('t,flexion_deg,adduction_deg,rotation_deg,flexion_unc_deg,adduction_unc_deg,rotation_unc_deg');
+    expect(r.stderr).toMatch(/calibration static: good/);
+    expect(r.stderr).toMatch(/flexion_deg: min -?\d+\.\d ± \d+\.\d, max \d+\.\d/);
+    expect(r.stderr).toMatch(/% of AAOS normal 135°/);
+  });
+
+  it('functional calibration on a fixed thigh fails with the reason (exit 1, one line)', async () => {
+    const r = await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fixtures\/knee-flexion: calibration failed: .*not observable/);
+    const h = await run('angles', KNEE, '--joint', 'hinge', '--proximal', 'thigh', '--distal', 'shank');
+    expect(h.code).toBe(1);
+    expect(h.stderr).toMatch(/calibration failed/);
+  });
+
+  it('a missing sensor is a data error naming it', async () => {
+    const r = await run('angles', KNEE, '--joint', 'ankle', '--proximal', 'shank', '--distal', 'foot', '--calibrate', 'static:0.2-1.8');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no sensor 'foot' \(sensors: .*shank/);
+  });
+
+  it('sensors that do not overlap in time are a data error', async () => {
+    const s = join(dir, 'apart');
+    await mkdir(s);
+    const rows = (t0: number): string => Array.from({ length: 200 }, (_, i) => `${(t0 + i / 100).toFixed(2)},0,9.81,0,0,0,0`).join('\n');
+    await writeFile(join(s, 'a.csv'), `t,ax,ay,az,gx,gy,gz\n${rows(0)}\n`);
+    await writeFile(join(s, 'b.csv'), `t,ax,ay,az,gx,gy,gz\n${rows(10)}\n`);
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'a', '--distal', 'b', '--calibrate', 'static:0-1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot be put on one clock: .*do not overlap/);
+  });
+
+  it('without any joint axis the result is still written but flagged poor, with the reason', async () => {
+    const s = join(dir, 'still');
+    await mkdir(s);
+    // Two still sensors, long axis up (sensor y), 3 s: no movement to find an axis from.
+    const rows = Array.from({ length: 300 }, (_, i) => `${(i / 100).toFixed(2)},0,9.81,0,0,0,0`).join('\n');
+    await writeFile(join(s, 'thigh.csv'), `t,ax,ay,az,gx,gy,gz\n${rows}\n`);
+    await writeFile(join(s, 'shank.csv'), `t,ax,ay,az,gx,gy,gz\n${rows}\n`);
+    const out = join(dir, 'still.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0-1', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string; reason: string }; summary: Record<string, { maxDeg: number; minDeg: number }> };
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/no functional joint axis/);
+    // Same orientation on both sides: every angle ≈ 0.
+    for (const s2 of Object.values(json.summary)) {
+      expect(Math.abs(s2.maxDeg)).toBeLessThan(0.5);
+      expect(Math.abs(s2.minDeg)).toBeLessThan(0.5);
+    }
+    const text = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0-1', '-o', out);
+    expect(text.stderr).toMatch(/calibration static: poor — .*no functional joint axis/);
+  });
+
+  it('bad usage exits 2', async () => {
+    expect((await run('angles', KNEE, '--proximal', 'thigh', '--distal', 'shank')).code).toBe(2);
+    expect((await run('angles', KNEE, '--joint', 'toe', '--proximal', 'thigh', '--distal', 'shank')).code).toBe(2);
+    expect((await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:2-1')).code).toBe(2);
+    expect((await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--json')).code).toBe(2);
+    const h = await run('angles', '--help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/--calibrate HOW/);
+  });
+});
