@@ -27,7 +27,7 @@ import type { AlignedBlocks } from '../samples/align';
 import type { SampleBlock } from '../samples/block';
 import { UsageError } from './command';
 import type { Command, CommandContext } from './command';
-import { EXIT_BAD_DATA, EXIT_OK } from './errors';
+import { EXIT_OK } from './errors';
 import {
   JointDataError, axisUsable, degToRad, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
   readSensorBlocks, staticMount, windowIndices, worse,
@@ -236,128 +236,120 @@ async function run(ctx: CommandContext): Promise<number> {
   const joint: JointName = isHinge ? 'elbow' : (jointArg as JointName);
   const path = positionals[0]!;
 
+  const readOptions: ReadSessionOptions = {
+    ...(common.format !== undefined ? { format: common.format } : {}),
+    ...(common.columns !== undefined ? { columns: common.columns } : {}),
+    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+  };
+  const session = await readSession(path, readOptions);
+  const pBlocks = await readSensorBlocks(session.recordings, proxName, path);
+  const dBlocks = await readSensorBlocks(session.recordings, distName, path);
+  let al: AlignedBlocks;
   try {
-    const readOptions: ReadSessionOptions = {
-      ...(common.format !== undefined ? { format: common.format } : {}),
-      ...(common.columns !== undefined ? { columns: common.columns } : {}),
-      ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
-    };
-    const session = await readSession(path, readOptions);
-    const pBlocks = await readSensorBlocks(session.recordings, proxName, path);
-    const dBlocks = await readSensorBlocks(session.recordings, distName, path);
-    let al: AlignedBlocks;
-    try {
-      al = alignBlocks([...pBlocks, ...dBlocks]);
-    } catch (e) {
-      throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' cannot be put on one clock: ${(e as Error).message.replace(/^alignBlocks: /, '')}`);
-    }
-    if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
-    const useMag = values.mag === true;
-    const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
-    const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
-    let hinge: HingeAxisResult | undefined;
-    let hingeError: string | undefined;
-    try {
-      hinge = estimateHingeAxesFromBlocks([...pBlocks, ...dBlocks], proxName, distName);
-    } catch (e) {
-      hingeError = (e as Error).message;
-    }
-    const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
-    let cal = calibrate(inp, spec, 1, proxName, distName);
-    if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
-    let res = runAngles(inp, cal, joint, side);
-    const axisKnown = axisUsable(hinge, 1) || axisUsable(hinge, 2);
-    if (axisKnown && mostlyNegative(res)) {
-      // The estimated axis sign is arbitrary: choose the one that makes the movement positive (e.g. flexion).
-      cal = calibrate(inp, spec, -1, proxName, distName);
-      res = runAngles(inp, cal, joint, side);
-    }
-    if (isHinge) {
-      // A generic hinge has no anatomical zero: angles are relative to the first valid sample.
-      let first = 0;
-      while (first < res.rowOk.length && !res.rowOk[first]) first++;
-      const a0 = res.anglesRad[3 * first]!;
-      for (let i = 0; i < res.rowOk.length; i++) res.anglesRad[3 * i] = res.anglesRad[3 * i]! - a0;
-    }
-
-    const names = isHinge ? ['angle_deg'] : angleColumnNames(joint);
-    const nCols = names.length;
-    const n = al.tS.length;
-    const header = ['t', ...names, ...names.map((c) => c.replace(/_deg$/, '_unc_deg'))].join(',');
-    const lines: string[] = new Array<string>(n);
-    const R = 180 / Math.PI;
-    for (let i = 0; i < n; i++) {
-      const cells: string[] = [String(Number(al.tS[i]!.toPrecision(12)))];
-      for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.anglesRad[3 * i + k]! * R, 3));
-      for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.uncRad[3 * i + k]! * R, 3));
-      lines[i] = cells.join(',');
-    }
-
-    // Summary per DoF over the valid rows.
-    const m = res.okCount;
-    const tV = new Float64Array(m);
-    const dofSummaries: Record<string, RomSummary> = {};
-    for (let k = 0; k < nCols; k++) {
-      const aV = new Float64Array(m), uV = new Float64Array(m);
-      for (let i = 0, j = 0; i < n; i++) {
-        if (!res.rowOk[i]) continue;
-        tV[j] = al.tS[i]!;
-        aV[j] = res.anglesRad[3 * i + k]! * R;
-        uV[j] = res.uncRad[3 * i + k]! * R;
-        j++;
-      }
-      const dofName = isHinge ? 'angle' : jointDef(joint).dofs[k]!.name;
-      const motion = `${joint}-${dofName}`;
-      const withNorm = !isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
-      dofSummaries[names[k]!] = romSummary(tV, aV, uV, withNorm ? { motion } : {});
-    }
-    const emptyRows = n - m;
-
-    const out = await openOutput(common.out, io);
-    try {
-      await out.write(`${header}\n${lines.join('\n')}\n`);
-    } finally {
-      await out.close();
-    }
-    const headingSources = { proximal: cal.proximal.headingSource, distal: cal.distal.headingSource };
-    if (common.json) {
-      const json = {
-        session: path, joint: jointArg, side, proximal: proxName, distal: distName,
-        calibration: {
-          method: spec.kind === 'static' ? `static:${spec.t0S}-${spec.t1S}` : spec.kind,
-          quality: cal.quality,
-          ...(cal.reasons.length ? { reason: cal.reasons.join('; ') } : {}),
-          proximalResidualDeg: cal.proximal.residualDeg,
-          distalResidualDeg: cal.distal.residualDeg,
-          headingSources,
-          ...(cal.headingConfidence !== undefined ? { headingConfidence: cal.headingConfidence } : {}),
-          ...(hinge ? { hinge: { quality: hinge.quality, residualRadS: hinge.residualRadS, j1UncertaintyDeg: hinge.j1UncertaintyDeg, j2UncertaintyDeg: hinge.j2UncertaintyDeg } } : {}),
-        },
-        orientation: useMag ? '9D' : '6D',
-        rows: n, emptyRows, rateHz: al.rateHz,
-        summary: dofSummaries,
-        anglesPath: common.out,
-      };
-      await writeOutput(undefined, io, `${JSON.stringify(json, null, 2)}\n`);
-    } else {
-      const lines2: string[] = [];
-      lines2.push(`${path}: ${jointArg} (${side}), ${proxName} → ${distName}, ${useMag ? '9D' : '6D'} orientation, ${n} rows at ${al.rateHz.toFixed(1)} Hz, ${emptyRows} without data from both sensors (empty cells)`);
-      lines2.push(`calibration ${spec.kind}: ${cal.quality}${cal.reasons.length ? ` — ${cal.reasons.join('; ')}` : ''}`);
-      lines2.push(`  residual proximal ${cal.proximal.residualDeg.toFixed(2)}°, distal ${cal.distal.residualDeg.toFixed(2)}°; heading: proximal from ${headingSources.proximal}, distal from ${headingSources.distal}${cal.headingConfidence !== undefined ? `, alignment confidence ${cal.headingConfidence.toFixed(2)}` : ''}`);
-      for (const [name, s] of Object.entries(dofSummaries)) {
-        const norm = s.normalDeg !== undefined ? `, ${s.percentOfNormal!.toFixed(0)}% of AAOS normal ${s.normalDeg}°` : '';
-        lines2.push(`  ${name}: min ${s.minDeg.toFixed(1)} ± ${s.minUncertaintyDeg.toFixed(1)}, max ${s.maxDeg.toFixed(1)} ± ${s.maxUncertaintyDeg.toFixed(1)}, range ${s.rangeDeg.toFixed(1)} ± ${s.rangeUncertaintyDeg.toFixed(1)}, ${s.timeAtEndRangeS.toFixed(1)} s at end range${norm}`);
-      }
-      io.stderr.write(`${lines2.join('\n')}\n`);
-    }
-    return EXIT_OK;
+    al = alignBlocks([...pBlocks, ...dBlocks]);
   } catch (e) {
-    if (e instanceof JointDataError) {
-      io.stderr.write(`${e.message}\n`);
-      return EXIT_BAD_DATA;
-    }
-    throw e;
+    throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' cannot be put on one clock: ${(e as Error).message.replace(/^alignBlocks: /, '')}`);
   }
+  if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
+  const useMag = values.mag === true;
+  const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
+  const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
+  let hinge: HingeAxisResult | undefined;
+  let hingeError: string | undefined;
+  try {
+    hinge = estimateHingeAxesFromBlocks([...pBlocks, ...dBlocks], proxName, distName);
+  } catch (e) {
+    hingeError = (e as Error).message;
+  }
+  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
+  let cal = calibrate(inp, spec, 1, proxName, distName);
+  if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
+  let res = runAngles(inp, cal, joint, side);
+  const axisKnown = axisUsable(hinge, 1) || axisUsable(hinge, 2);
+  if (axisKnown && mostlyNegative(res)) {
+    // The estimated axis sign is arbitrary: choose the one that makes the movement positive (e.g. flexion).
+    cal = calibrate(inp, spec, -1, proxName, distName);
+    res = runAngles(inp, cal, joint, side);
+  }
+  if (isHinge) {
+    // A generic hinge has no anatomical zero: angles are relative to the first valid sample.
+    let first = 0;
+    while (first < res.rowOk.length && !res.rowOk[first]) first++;
+    const a0 = res.anglesRad[3 * first]!;
+    for (let i = 0; i < res.rowOk.length; i++) res.anglesRad[3 * i] = res.anglesRad[3 * i]! - a0;
+  }
+
+  const names = isHinge ? ['angle_deg'] : angleColumnNames(joint);
+  const nCols = names.length;
+  const n = al.tS.length;
+  const header = ['t', ...names, ...names.map((c) => c.replace(/_deg$/, '_unc_deg'))].join(',');
+  const lines: string[] = new Array<string>(n);
+  const R = 180 / Math.PI;
+  for (let i = 0; i < n; i++) {
+    const cells: string[] = [String(Number(al.tS[i]!.toPrecision(12)))];
+    for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.anglesRad[3 * i + k]! * R, 3));
+    for (let k = 0; k < nCols; k++) cells.push(fmtNum(res.uncRad[3 * i + k]! * R, 3));
+    lines[i] = cells.join(',');
+  }
+
+  // Summary per DoF over the valid rows.
+  const m = res.okCount;
+  const tV = new Float64Array(m);
+  const dofSummaries: Record<string, RomSummary> = {};
+  for (let k = 0; k < nCols; k++) {
+    const aV = new Float64Array(m), uV = new Float64Array(m);
+    for (let i = 0, j = 0; i < n; i++) {
+      if (!res.rowOk[i]) continue;
+      tV[j] = al.tS[i]!;
+      aV[j] = res.anglesRad[3 * i + k]! * R;
+      uV[j] = res.uncRad[3 * i + k]! * R;
+      j++;
+    }
+    const dofName = isHinge ? 'angle' : jointDef(joint).dofs[k]!.name;
+    const motion = `${joint}-${dofName}`;
+    const withNorm = !isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
+    dofSummaries[names[k]!] = romSummary(tV, aV, uV, withNorm ? { motion } : {});
+  }
+  const emptyRows = n - m;
+
+  const out = await openOutput(common.out, io);
+  try {
+    await out.write(`${header}\n${lines.join('\n')}\n`);
+  } finally {
+    await out.close();
+  }
+  const headingSources = { proximal: cal.proximal.headingSource, distal: cal.distal.headingSource };
+  if (common.json) {
+    const json = {
+      session: path, joint: jointArg, side, proximal: proxName, distal: distName,
+      calibration: {
+        method: spec.kind === 'static' ? `static:${spec.t0S}-${spec.t1S}` : spec.kind,
+        quality: cal.quality,
+        ...(cal.reasons.length ? { reason: cal.reasons.join('; ') } : {}),
+        proximalResidualDeg: cal.proximal.residualDeg,
+        distalResidualDeg: cal.distal.residualDeg,
+        headingSources,
+        ...(cal.headingConfidence !== undefined ? { headingConfidence: cal.headingConfidence } : {}),
+        ...(hinge ? { hinge: { quality: hinge.quality, residualRadS: hinge.residualRadS, j1UncertaintyDeg: hinge.j1UncertaintyDeg, j2UncertaintyDeg: hinge.j2UncertaintyDeg } } : {}),
+      },
+      orientation: useMag ? '9D' : '6D',
+      rows: n, emptyRows, rateHz: al.rateHz,
+      summary: dofSummaries,
+      anglesPath: common.out,
+    };
+    await writeOutput(undefined, io, `${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const lines2: string[] = [];
+    lines2.push(`${path}: ${jointArg} (${side}), ${proxName} → ${distName}, ${useMag ? '9D' : '6D'} orientation, ${n} rows at ${al.rateHz.toFixed(1)} Hz, ${emptyRows} without data from both sensors (empty cells)`);
+    lines2.push(`calibration ${spec.kind}: ${cal.quality}${cal.reasons.length ? ` — ${cal.reasons.join('; ')}` : ''}`);
+    lines2.push(`  residual proximal ${cal.proximal.residualDeg.toFixed(2)}°, distal ${cal.distal.residualDeg.toFixed(2)}°; heading: proximal from ${headingSources.proximal}, distal from ${headingSources.distal}${cal.headingConfidence !== undefined ? `, alignment confidence ${cal.headingConfidence.toFixed(2)}` : ''}`);
+    for (const [name, s] of Object.entries(dofSummaries)) {
+      const norm = s.normalDeg !== undefined ? `, ${s.percentOfNormal!.toFixed(0)}% of AAOS normal ${s.normalDeg}°` : '';
+      lines2.push(`  ${name}: min ${s.minDeg.toFixed(1)} ± ${s.minUncertaintyDeg.toFixed(1)}, max ${s.maxDeg.toFixed(1)} ± ${s.maxUncertaintyDeg.toFixed(1)}, range ${s.rangeDeg.toFixed(1)} ± ${s.rangeUncertaintyDeg.toFixed(1)}, ${s.timeAtEndRangeS.toFixed(1)} s at end range${norm}`);
+    }
+    io.stderr.write(`${lines2.join('\n')}\n`);
+  }
+  return EXIT_OK;
 }
 
 export const anglesCommand: Command = {

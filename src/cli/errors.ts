@@ -6,6 +6,11 @@ import { RecordingFormatError, RecordingWriteError, SessionError, UnknownFormatE
 import { UsageError } from './command';
 import type { CliIo } from './command';
 
+/** A data problem the command reports as one line and exit 1 (never a confident wrong number). */
+export class JointDataError extends Error {
+  override readonly name = 'JointDataError';
+}
+
 export const EXIT_OK = 0;
 export const EXIT_BAD_DATA = 1;
 export const EXIT_USAGE = 2;
@@ -43,7 +48,7 @@ function classify(io: CliIo, command: string | undefined, e: unknown): number {
   if (e instanceof UsageError || e instanceof UnknownFormatError) {
     return usageFailure(io, command, e.message);
   }
-  if (e instanceof RecordingFormatError || e instanceof SessionError || e instanceof RecordingWriteError) {
+  if (e instanceof RecordingFormatError || e instanceof SessionError || e instanceof RecordingWriteError || e instanceof JointDataError) {
     io.stderr.write(`${oneLine(e.message)}\n`);
     return EXIT_BAD_DATA;
   }

@@ -14,13 +14,12 @@ import { sensorToSegmentFromPairs, stillGravityDirection } from '../kinematics/s
 import { concatBlocks, requireInertial } from '../samples/block';
 import type { InertialBlock, SampleBlock } from '../samples/block';
 import { UsageError } from './command';
+import { JointDataError } from './errors';
+
+export { JointDataError };
 
 const DEG = Math.PI / 180;
 
-/** A data problem the command reports as one line and exit 1 (never a confident wrong number). */
-export class JointDataError extends Error {
-  override readonly name = 'JointDataError';
-}
 
 export type CalibrateSpec = { kind: 'functional' } | { kind: 'static'; t0S: number; t1S: number } | { kind: 'identity' };
 

@@ -13,7 +13,7 @@ import type { InclinometerMotion } from '../kinematics/inclinometer';
 import { romSummary } from '../kinematics/romSummary';
 import { UsageError } from './command';
 import type { Command, CommandContext } from './command';
-import { EXIT_BAD_DATA, EXIT_OK } from './errors';
+import { EXIT_OK } from './errors';
 import { JointDataError, finiteRows3, joinBlocks, orientationOf, parseCalibrate, readSensorBlocks, staticMount, windowIndices } from './jointCalibration';
 import type { MountResult } from './jointCalibration';
 import { writeOutput } from './output';
@@ -49,105 +49,97 @@ async function run(ctx: CommandContext): Promise<number> {
   if (spec?.kind === 'functional') throw new UsageError('rom has one sensor: --calibrate takes static:<t0>-<t1> (or use --mount identity)');
   const path = positionals[0]!;
 
-  try {
-    const readOptions: ReadSessionOptions = {
-      ...(common.format !== undefined ? { format: common.format } : {}),
-      ...(common.columns !== undefined ? { columns: common.columns } : {}),
-      ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
-    };
-    const session = await readSession(path, readOptions);
-    const recs = session.recordings;
-    let sensor = common.sensor;
-    if (sensor === undefined) {
-      if (recs.length > 1) throw new UsageError(`${path} has ${recs.length} sensors (${recs.map((r) => r.sensorId).join(', ')}): pick one with --sensor`);
-      sensor = recs[0]!.sensorId;
-    }
-    const block = joinBlocks(await readSensorBlocks(recs, sensor, path));
-    const n = block.tS.length;
-    if (n < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${n} samples`);
-    const q = orientationOf(block, false, 'rom');
-
-    let mount: MountResult;
-    let method: string;
-    let assumedAxis = false;
-    let stillAcc: Float64Array | undefined, stillGyr: Float64Array | undefined;
-    if (spec?.kind === 'identity') {
-      mount = { qSegSensor: quat.create(), residualDeg: 0, quality: 'good', headingSource: 'identity (sensor frame = segment frame)' };
-      method = 'identity';
-    } else {
-      const t0S = spec?.kind === 'static' ? spec.t0S : block.tS[0]!;
-      const t1S = spec?.kind === 'static' ? spec.t1S : block.tS[0]! + DEFAULT_STILL_S;
-      const [i0, i1] = windowIndices(block.tS, t0S, t1S, path);
-      stillAcc = finiteRows3(block.accMS2!, i0, i1);
-      stillGyr = finiteRows3(block.gyrRadS!, i0, i1);
-      mount = staticMount(stillAcc, stillGyr, undefined, sensor);
-      assumedAxis = true;
-      // One sensor has no joint axis: the segment's plane comes from the assumed lateral sensor z.
-      if (mount.quality === 'poor') mount = { ...mount, quality: 'good', reason: `${sensor}: rotation about the long axis assumed (sensor z lateral)` };
-      method = `static:${t0S}-${t1S}`;
-    }
-    if (mount.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${mount.reason ?? 'unknown reason'}`);
-
-    const measure = (qSegSensor: Float64Array): { tV: number[]; aV: number[]; uV: number[]; outOfPlane: number; missing: number } => {
-      const incl = new Inclinometer({ motion: motion as InclinometerMotion, side, qSegSensor });
-      const tV: number[] = [], aV: number[] = [], uV: number[] = [];
-      const qi = quat.create();
-      let outOfPlane = 0, missing = 0;
-      for (let i = 0; i < n; i++) {
-        quat.readAt(qi, q, i);
-        if (!(Number.isFinite(qi[0]!) && Number.isFinite(qi[1]!) && Number.isFinite(qi[2]!) && Number.isFinite(qi[3]!))) {
-          missing++;
-          continue;
-        }
-        const a = incl.fromQuat(qi);
-        if (incl.flags !== 0) {
-          outOfPlane++;
-          continue;
-        }
-        tV.push(block.tS[i]!);
-        aV.push(a * R);
-        // Mount residual plus the out-of-plane tilt, which a goniometer in the plane would not see.
-        uV.push(mount.residualDeg + Math.abs(incl.outOfPlaneRad) * R);
-      }
-      return { tV, aV, uV, outOfPlane, missing };
-    };
-    const R = 180 / Math.PI;
-    let m = measure(mount.qSegSensor);
-    if (assumedAxis && mostlyNegative(m.aV)) {
-      // The assumed lateral axis points the other way: the movement is taken to be mainly positive.
-      mount = { ...mount, qSegSensor: staticMount(stillAcc!, stillGyr!, [0, 0, -1], sensor).qSegSensor, reason: `${sensor}: rotation about the long axis assumed (sensor −z lateral, sign chosen so the motion is positive)` };
-      m = measure(mount.qSegSensor);
-    }
-    const { tV, aV, uV, outOfPlane, missing } = m;
-    if (aV.length === 0) throw new JointDataError(`${path}: no sample of '${sensor}' lies in the plane of ${motion} (${outOfPlane} out of plane)`);
-    const s = romSummary(tV, aV, uV, { motion });
-    const tEnd = s.timeAtEndRangeS;
-    if (common.json) {
-      const json = {
-        recording: path, sensor, motion, side, calibration: { method, quality: mount.quality, residualDeg: mount.residualDeg, ...(mount.reason ? { reason: mount.reason } : {}) },
-        samples: n, used: aV.length, outOfPlane, missing, summary: s,
-      };
-      await writeOutput(common.out, io, `${JSON.stringify(json, null, 2)}\n`);
-    } else {
-      const lines = [
-        `${path}: ${motion} (${side}), sensor ${sensor}, mount ${method} (${mount.quality}${mount.reason ? `: ${mount.reason}` : ''})`,
-        `samples ${n}, used ${aV.length}, out of plane ${outOfPlane}, missing ${missing}`,
-        `min    ${s.minDeg.toFixed(1)} ± ${s.minUncertaintyDeg.toFixed(1)}° at ${s.tMinS.toFixed(2)} s`,
-        `max    ${s.maxDeg.toFixed(1)} ± ${s.maxUncertaintyDeg.toFixed(1)}° at ${s.tMaxS.toFixed(2)} s`,
-        `range  ${s.rangeDeg.toFixed(1)} ± ${s.rangeUncertaintyDeg.toFixed(1)}°`,
-        `time at end range ${tEnd.toFixed(1)} s`,
-        `AAOS normal ${s.normalDeg}°, ${s.percentOfNormal!.toFixed(0)} ± ${s.percentOfNormalUncertainty!.toFixed(0)}% of normal`,
-      ];
-      await writeOutput(common.out, io, `${lines.join('\n')}\n`);
-    }
-    return EXIT_OK;
-  } catch (e) {
-    if (e instanceof JointDataError) {
-      io.stderr.write(`${e.message}\n`);
-      return EXIT_BAD_DATA;
-    }
-    throw e;
+  const readOptions: ReadSessionOptions = {
+    ...(common.format !== undefined ? { format: common.format } : {}),
+    ...(common.columns !== undefined ? { columns: common.columns } : {}),
+    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+  };
+  const session = await readSession(path, readOptions);
+  const recs = session.recordings;
+  let sensor = common.sensor;
+  if (sensor === undefined) {
+    if (recs.length > 1) throw new UsageError(`${path} has ${recs.length} sensors (${recs.map((r) => r.sensorId).join(', ')}): pick one with --sensor`);
+    sensor = recs[0]!.sensorId;
   }
+  const block = joinBlocks(await readSensorBlocks(recs, sensor, path));
+  const n = block.tS.length;
+  if (n < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${n} samples`);
+  const q = orientationOf(block, false, 'rom');
+
+  let mount: MountResult;
+  let method: string;
+  let assumedAxis = false;
+  let stillAcc: Float64Array | undefined, stillGyr: Float64Array | undefined;
+  if (spec?.kind === 'identity') {
+    mount = { qSegSensor: quat.create(), residualDeg: 0, quality: 'good', headingSource: 'identity (sensor frame = segment frame)' };
+    method = 'identity';
+  } else {
+    const t0S = spec?.kind === 'static' ? spec.t0S : block.tS[0]!;
+    const t1S = spec?.kind === 'static' ? spec.t1S : block.tS[0]! + DEFAULT_STILL_S;
+    const [i0, i1] = windowIndices(block.tS, t0S, t1S, path);
+    stillAcc = finiteRows3(block.accMS2!, i0, i1);
+    stillGyr = finiteRows3(block.gyrRadS!, i0, i1);
+    mount = staticMount(stillAcc, stillGyr, undefined, sensor);
+    assumedAxis = true;
+    // One sensor has no joint axis: the segment's plane comes from the assumed lateral sensor z.
+    if (mount.quality === 'poor') mount = { ...mount, quality: 'good', reason: `${sensor}: rotation about the long axis assumed (sensor z lateral)` };
+    method = `static:${t0S}-${t1S}`;
+  }
+  if (mount.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${mount.reason ?? 'unknown reason'}`);
+
+  const measure = (qSegSensor: Float64Array): { tV: number[]; aV: number[]; uV: number[]; outOfPlane: number; missing: number } => {
+    const incl = new Inclinometer({ motion: motion as InclinometerMotion, side, qSegSensor });
+    const tV: number[] = [], aV: number[] = [], uV: number[] = [];
+    const qi = quat.create();
+    let outOfPlane = 0, missing = 0;
+    for (let i = 0; i < n; i++) {
+      quat.readAt(qi, q, i);
+      if (!(Number.isFinite(qi[0]!) && Number.isFinite(qi[1]!) && Number.isFinite(qi[2]!) && Number.isFinite(qi[3]!))) {
+        missing++;
+        continue;
+      }
+      const a = incl.fromQuat(qi);
+      if (incl.flags !== 0) {
+        outOfPlane++;
+        continue;
+      }
+      tV.push(block.tS[i]!);
+      aV.push(a * R);
+      // Mount residual plus the out-of-plane tilt, which a goniometer in the plane would not see.
+      uV.push(mount.residualDeg + Math.abs(incl.outOfPlaneRad) * R);
+    }
+    return { tV, aV, uV, outOfPlane, missing };
+  };
+  const R = 180 / Math.PI;
+  let m = measure(mount.qSegSensor);
+  if (assumedAxis && mostlyNegative(m.aV)) {
+    // The assumed lateral axis points the other way: the movement is taken to be mainly positive.
+    mount = { ...mount, qSegSensor: staticMount(stillAcc!, stillGyr!, [0, 0, -1], sensor).qSegSensor, reason: `${sensor}: rotation about the long axis assumed (sensor −z lateral, sign chosen so the motion is positive)` };
+    m = measure(mount.qSegSensor);
+  }
+  const { tV, aV, uV, outOfPlane, missing } = m;
+  if (aV.length === 0) throw new JointDataError(`${path}: no sample of '${sensor}' lies in the plane of ${motion} (${outOfPlane} out of plane)`);
+  const s = romSummary(tV, aV, uV, { motion });
+  const tEnd = s.timeAtEndRangeS;
+  if (common.json) {
+    const json = {
+      recording: path, sensor, motion, side, calibration: { method, quality: mount.quality, residualDeg: mount.residualDeg, ...(mount.reason ? { reason: mount.reason } : {}) },
+      samples: n, used: aV.length, outOfPlane, missing, summary: s,
+    };
+    await writeOutput(common.out, io, `${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const lines = [
+      `${path}: ${motion} (${side}), sensor ${sensor}, mount ${method} (${mount.quality}${mount.reason ? `: ${mount.reason}` : ''})`,
+      `samples ${n}, used ${aV.length}, out of plane ${outOfPlane}, missing ${missing}`,
+      `min    ${s.minDeg.toFixed(1)} ± ${s.minUncertaintyDeg.toFixed(1)}° at ${s.tMinS.toFixed(2)} s`,
+      `max    ${s.maxDeg.toFixed(1)} ± ${s.maxUncertaintyDeg.toFixed(1)}° at ${s.tMaxS.toFixed(2)} s`,
+      `range  ${s.rangeDeg.toFixed(1)} ± ${s.rangeUncertaintyDeg.toFixed(1)}°`,
+      `time at end range ${tEnd.toFixed(1)} s`,
+      `AAOS normal ${s.normalDeg}°, ${s.percentOfNormal!.toFixed(0)} ± ${s.percentOfNormalUncertainty!.toFixed(0)}% of normal`,
+    ];
+    await writeOutput(common.out, io, `${lines.join('\n')}\n`);
+  }
+  return EXIT_OK;
 }
 
 export const romCommand: Command = {

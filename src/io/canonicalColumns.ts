@@ -10,14 +10,16 @@ import type { Quantity, Unit } from '../samples/units';
 
 export type Delimiter = ',' | ';' | '\t';
 
-interface ColumnSpec {
+/** What a canonical column name means: its channel, component and quantity. */
+export interface ColumnSpec {
   readonly channel: ChannelName;
   /** Index of the component within the channel (x=0 … ; quaternion w=0). */
   readonly component: number;
   readonly quantity: Quantity;
 }
 
-const SPECS: Readonly<Record<string, ColumnSpec>> = {
+/** The canonical column names (also the targets of a generic column map). */
+export const CANONICAL_COLUMNS: Readonly<Record<string, ColumnSpec>> = {
   t: { channel: 'tS', component: 0, quantity: 'time' },
   ax: { channel: 'acc', component: 0, quantity: 'acceleration' },
   ay: { channel: 'acc', component: 1, quantity: 'acceleration' },
@@ -118,7 +120,7 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
     if (field === '') throw new RecordingFormatError('empty column name in the header row', where());
     const m = NAME_RE.exec(field);
     const name = m ? m[1]!.toLowerCase() : field;
-    const spec = m ? SPECS[name] : undefined;
+    const spec = m ? CANONICAL_COLUMNS[name] : undefined;
     if (!spec) {
       if (/^[+-]?[\d.]/.test(field)) {
         throw new RecordingFormatError(
@@ -127,7 +129,7 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
         );
       }
       throw new RecordingFormatError(
-        `unknown column '${field}' (canonical columns: ${Object.keys(SPECS).join(', ')}, each optionally with a [unit])`,
+        `unknown column '${field}' (canonical columns: ${Object.keys(CANONICAL_COLUMNS).join(', ')}, each optionally with a [unit])`,
         where(),
       );
     }
@@ -214,7 +216,7 @@ export function formatHeaderRow(channels: CanonicalChannels, delimiter: Delimite
   for (const channel of CHANNEL_ORDER) {
     if ((channel === 'mag' && !channels.mag) || (channel === 'quat' && !channels.quat)) continue;
     if ((channel === 'acc' || channel === 'gyr') && channels.inertial === false) continue;
-    const unitName = internalUnit(SPECS[CHANNEL_COLUMNS[channel][0]!]!.quantity).name;
+    const unitName = internalUnit(CANONICAL_COLUMNS[CHANNEL_COLUMNS[channel][0]!]!.quantity).name;
     for (const n of CHANNEL_COLUMNS[channel]) parts.push(channel === 'quat' ? n : `${n}[${unitName}]`);
   }
   return parts.join(delimiter);

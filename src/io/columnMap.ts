@@ -22,6 +22,7 @@
  * or an unmarked `t` when a rate is given (`--rate 25`); `t = index / rate`.
  */
 import { UnknownUnitError, internalUnit, knownUnitNames, parseUnit } from '../samples/units';
+import { CANONICAL_COLUMNS } from './canonicalColumns';
 import type { Quantity, Unit } from '../samples/units';
 import type { ChannelName } from './format';
 
@@ -30,28 +31,8 @@ export class ColumnMapError extends Error {
   override readonly name = 'ColumnMapError';
 }
 
-interface TargetSpec {
-  readonly channel: ChannelName;
-  readonly component: number;
-  readonly quantity: Quantity;
-}
-
-const TARGETS: Readonly<Record<string, TargetSpec>> = {
-  t: { channel: 'tS', component: 0, quantity: 'time' },
-  ax: { channel: 'acc', component: 0, quantity: 'acceleration' },
-  ay: { channel: 'acc', component: 1, quantity: 'acceleration' },
-  az: { channel: 'acc', component: 2, quantity: 'acceleration' },
-  gx: { channel: 'gyr', component: 0, quantity: 'angular-rate' },
-  gy: { channel: 'gyr', component: 1, quantity: 'angular-rate' },
-  gz: { channel: 'gyr', component: 2, quantity: 'angular-rate' },
-  mx: { channel: 'mag', component: 0, quantity: 'magnetic-field' },
-  my: { channel: 'mag', component: 1, quantity: 'magnetic-field' },
-  mz: { channel: 'mag', component: 2, quantity: 'magnetic-field' },
-  qw: { channel: 'quat', component: 0, quantity: 'dimensionless' },
-  qx: { channel: 'quat', component: 1, quantity: 'dimensionless' },
-  qy: { channel: 'quat', component: 2, quantity: 'dimensionless' },
-  qz: { channel: 'quat', component: 3, quantity: 'dimensionless' },
-};
+/** Map targets are the canonical column names. */
+const TARGETS = CANONICAL_COLUMNS;
 
 const GROUPS: readonly (readonly [ChannelName, readonly string[], string])[] = [
   ['acc', ['ax', 'ay', 'az'], 'accelerometer'],
