@@ -9,7 +9,6 @@
  * magnetometer-free heading alignment when both joint axes are known → JointAngleStage.
  */
 import { readSession } from '../io/node/session';
-import type { ReadSessionOptions } from '../io/node/session';
 import * as quat from '../math/quat';
 import type { Quat } from '../math/quat';
 import type { Side } from '../kinematics/body';
@@ -25,7 +24,7 @@ import type { RomSummary } from '../kinematics/romSummary';
 import { alignBlocks } from '../samples/align';
 import type { AlignedBlocks } from '../samples/align';
 import type { SampleBlock } from '../samples/block';
-import { UsageError } from './command';
+import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import {
@@ -236,12 +235,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const joint: JointName = isHinge ? 'elbow' : (jointArg as JointName);
   const path = positionals[0]!;
 
-  const readOptions: ReadSessionOptions = {
-    ...(common.format !== undefined ? { format: common.format } : {}),
-    ...(common.columns !== undefined ? { columns: common.columns } : {}),
-    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
-  };
-  const session = await readSession(path, readOptions);
+  const session = await readSession(path, readerOptions(common));
   const pBlocks = await readSensorBlocks(session.recordings, proxName, path);
   const dBlocks = await readSensorBlocks(session.recordings, distName, path);
   let al: AlignedBlocks;

@@ -111,3 +111,12 @@ export function readerOptionValues(values: CommandContext['values']): Pick<Commo
   }
   return { format, columns, rateHz };
 }
+
+/** The reader options every command passes on from `--format`, `--columns` and `--rate` (only those given). */
+export function readerOptions(common: CommonOptions): { format?: string; columns?: string; rateHz?: number } {
+  return {
+    ...(common.format !== undefined ? { format: common.format } : {}),
+    ...(common.columns !== undefined ? { columns: common.columns } : {}),
+    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+  };
+}

@@ -21,7 +21,7 @@ import type { ReadSessionOptions, RecordingSession, SessionRecording } from '../
 import { TextSink } from '../io/node/textSink';
 import { writeBidsDataset, writeBidsMotion } from '../io/node/writeBids';
 import { writeRecordingDirectory } from '../io/node/writeRecording';
-import { UsageError } from './command';
+import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import { writeOutput } from './output';
@@ -122,9 +122,7 @@ async function run(ctx: CommandContext): Promise<number> {
   let progress: Progress = { add: () => {}, done: () => {} };
   const options: ReadSessionOptions = {
     onBytes: (n) => progress.add(n),
-    ...(common.format !== undefined ? { format: common.format } : {}),
-    ...(common.columns !== undefined ? { columns: common.columns } : {}),
-    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+    ...readerOptions(common),
   };
   const session = await readSessions(positionals, options);
   const selected = pick(session, common.sensor, positionals);

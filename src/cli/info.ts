@@ -10,7 +10,7 @@ import { BlockValidator } from '../samples/validate';
 import type { ValidationOptions } from '../samples/validate';
 import { UnknownUnitError, parseUnit } from '../samples/units';
 import type { Quantity } from '../samples/units';
-import { UsageError } from './command';
+import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import { formatInfoText, summarise } from './infoReport';
@@ -63,9 +63,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const session = await readSessions(positionals, {
     duplicateSensors: 'keep',
     onBytes: (n) => onBytes(n),
-    ...(common.format !== undefined ? { format: common.format } : {}),
-    ...(common.columns !== undefined ? { columns: common.columns } : {}),
-    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
+    ...readerOptions(common),
   } satisfies ReadSessionOptions);
   const seen = session.recordings.map((r) => r.sensorId);
   const recordings = session.recordings.filter((rec) => common.sensor === undefined || rec.sensorId === common.sensor);

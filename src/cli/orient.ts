@@ -12,10 +12,10 @@ import { MadgwickFilter } from '../fusion/madgwick';
 import { MahonyFilter } from '../fusion/mahony';
 import type { OrientationFilter } from '../fusion/filter';
 import { readSession } from '../io/node/session';
-import type { ReadSessionOptions, SessionRecording } from '../io/node/session';
+import type { SessionRecording } from '../io/node/session';
 import { concatBlocks, requireInertial } from '../samples/block';
 import type { InertialBlock } from '../samples/block';
-import { UsageError } from './command';
+import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import { openOutput } from './output';
@@ -85,12 +85,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const noMag = values['no-mag'] === true;
 
   const path = positionals[0]!;
-  const readOptions: ReadSessionOptions = {
-    ...(common.format !== undefined ? { format: common.format } : {}),
-    ...(common.columns !== undefined ? { columns: common.columns } : {}),
-    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
-  };
-  const session = await readSession(path, readOptions);
+  const session = await readSession(path, readerOptions(common));
   const rec = pickRecording(session.recordings, common.sensor, path);
   const has = (c: string): boolean => rec.channels.some((d) => d.channel === c);
   if (!has('acc') || !has('gyr')) {

@@ -5,13 +5,12 @@
  * AAOS normal and percent of normal.
  */
 import { readSession } from '../io/node/session';
-import type { ReadSessionOptions } from '../io/node/session';
 import * as quat from '../math/quat';
 import type { Side } from '../kinematics/body';
 import { INCLINOMETER_MOTIONS, Inclinometer } from '../kinematics/inclinometer';
 import type { InclinometerMotion } from '../kinematics/inclinometer';
 import { romSummary } from '../kinematics/romSummary';
-import { UsageError } from './command';
+import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import { JointDataError, finiteRows3, joinBlocks, orientationOf, parseCalibrate, readSensorBlocks, staticMount, windowIndices } from './jointCalibration';
@@ -49,12 +48,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (spec?.kind === 'functional') throw new UsageError('rom has one sensor: --calibrate takes static:<t0>-<t1> (or use --mount identity)');
   const path = positionals[0]!;
 
-  const readOptions: ReadSessionOptions = {
-    ...(common.format !== undefined ? { format: common.format } : {}),
-    ...(common.columns !== undefined ? { columns: common.columns } : {}),
-    ...(common.rateHz !== undefined ? { rateHz: common.rateHz } : {}),
-  };
-  const session = await readSession(path, readOptions);
+  const session = await readSession(path, readerOptions(common));
   const recs = session.recordings;
   let sensor = common.sensor;
   if (sensor === undefined) {
