@@ -6,6 +6,7 @@
  * {@link KINEMETRY_SENSORS_KEY}, keyed by tracked point. BIDS allows extra sidecar keys;
  * other tools ignore it, and kinemetry prefers it on read so a round trip is exact.
  */
+import { setOwn } from './metadata';
 import type { SensorInfo } from '../samples/block';
 import { RecordingFormatError } from './errors';
 
@@ -76,7 +77,8 @@ export function readStoredSensorInfo(json: JsonObject, trackedPoint: string, sen
     throw new RecordingFormatError(`${KINEMETRY_SENSORS_KEY}${what}`, { file, line: 1 });
   };
   if (typeof all !== 'object' || all === null || Array.isArray(all)) bad(' must be an object keyed by tracked point');
-  const entry = (all as JsonObject)[trackedPoint];
+  // Own keys only: a tracked point named 'toString' or '__proto__' must not reach Object.prototype.
+  const entry = Object.hasOwn(all as JsonObject, trackedPoint) ? (all as JsonObject)[trackedPoint] : undefined;
   if (entry === undefined) return undefined;
   const where = `[${JSON.stringify(trackedPoint)}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) bad(`${where} must be an object`);
@@ -101,7 +103,7 @@ export function readStoredSensorInfo(json: JsonObject, trackedPoint: string, sen
     const extra: Record<string, string> = {};
     for (const [k, v] of Object.entries(e.extra as JsonObject)) {
       if (typeof v !== 'string') bad(`${where}.extra.${k} must be a string`);
-      extra[k] = v as string;
+      setOwn(extra, k, v as string);
     }
     if (Object.keys(extra).length > 0) info.extra = extra;
   }

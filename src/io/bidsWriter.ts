@@ -278,7 +278,8 @@ export class BidsMotionWriter {
     const device = this.sensors[0]!.info.device;
     if (devices.size === 1 && device !== undefined) json.ManufacturersModelName = device;
     for (const [k, v] of Object.entries(this.options.json ?? {})) if (!(k in json)) json[k] = v;
-    const stored: Record<string, StoredSensorInfo> = {};
+    // Keyed by sensor names, which are user data: no prototype, so '__proto__' is just a name.
+    const stored: Record<string, StoredSensorInfo> = Object.create(null) as Record<string, StoredSensorInfo>;
     for (const s of this.sensors) stored[s.info.sensorId] = storedSensorInfo(s.info);
     json[KINEMETRY_SENSORS_KEY] = stored;
     return `${JSON.stringify(json, null, 2)}\n`;

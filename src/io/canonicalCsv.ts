@@ -18,10 +18,10 @@ import type { ChunkParser, ChunkParserOptions, RecordingHeader } from './format'
 import { applyMetadata, splitMetadataLine, toSensorInfo } from './metadata';
 import type { MetadataAccumulator } from './metadata';
 import { parseNumberField } from './numberField';
+import { TextLineSplitter, shownField } from './textLines';
 
 export const DEFAULT_BLOCK_SIZE = 1024;
-/** A line longer than this is not a sensor row; stop before buffering an unbounded "line". */
-export const MAX_LINE_CHARS = 1 << 20;
+export { MAX_LINE_CHARS } from './textLines';
 /** Bound on the sample→line map (one entry per run of consecutive data lines). */
 const MAX_LINE_SEGMENTS = 1 << 16;
 
@@ -37,22 +37,18 @@ export function sensorIdFromFileName(file: string): string | undefined {
 const TARGET = { tS: 0, acc: 1, gyr: 2, mag: 3, quat: 4 } as const;
 const STRIDE: readonly number[] = [1, 3, 3, 3, 4];
 
-function shown(text: string): string {
-  const t = text.trim();
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
-}
 
 export class CanonicalCsvParser implements ChunkParser {
   private readonly file: string | undefined;
   private readonly defaultSensorId: string;
   private readonly blockSize: number;
 
-  private decoder: TextDecoder | undefined;
-  private rest = '';
-  private started = false;
+  private readonly lines: TextLineSplitter;
   private finished = false;
-  /** Lines consumed so far (1-based number of the last line). */
+  /** 1-based number of the line being parsed. */
   private lineNo = 0;
+  /** Blocks completed during the current push/finish. */
+  private out: SampleBlock[] = [];
   private readonly meta: MetadataAccumulator = { extra: {} };
 
   private row: CanonicalHeaderRow | undefined;
@@ -83,6 +79,7 @@ export class CanonicalCsvParser implements ChunkParser {
     const size = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`blockSize must be a positive integer, got ${size}`);
     this.blockSize = size;
+    this.lines = new TextLineSplitter(options.file, (text, lineNo) => this.line(text, lineNo));
   }
 
   get header(): RecordingHeader | undefined {
@@ -117,58 +114,34 @@ export class CanonicalCsvParser implements ChunkParser {
 
   push(chunk: string | Uint8Array): SampleBlock[] {
     if (this.finished) throw new Error('CanonicalCsvParser: push after finish');
-    let text: string;
-    if (typeof chunk === 'string') {
-      text = chunk;
-    } else {
-      this.decoder ??= new TextDecoder('utf-8');
-      text = this.decoder.decode(chunk, { stream: true });
-    }
-    if (!this.started && text.length > 0) {
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    const out: SampleBlock[] = [];
-    const all = this.rest.length > 0 ? this.rest + text : text;
-    let start = 0;
-    for (let nl = all.indexOf('\n'); nl !== -1; nl = all.indexOf('\n', start)) {
-      this.line(all.slice(start, nl), out);
-      start = nl + 1;
-    }
-    this.rest = start === 0 ? all : all.slice(start);
-    if (this.rest.length > MAX_LINE_CHARS) {
-      throw new RecordingFormatError(`line longer than ${MAX_LINE_CHARS} characters (not a text recording?)`, {
-        file: this.file,
-        line: this.lineNo + 1,
-      });
-    }
-    return out;
+    this.lines.push(chunk);
+    return this.take();
   }
 
   finish(): SampleBlock[] {
     if (this.finished) return [];
-    const out: SampleBlock[] = [];
-    if (this.decoder) this.rest += this.decoder.decode();
-    if (this.rest.length > 0) {
-      const last = this.rest;
-      this.rest = '';
-      this.line(last, out);
-    }
+    this.lines.finish();
     this.finished = true;
     if (!this.row) {
-      const what = this.lineNo === 0 || !this.started ? 'empty file' : 'no header row (the file has only comments or blank lines)';
-      throw new RecordingFormatError(what, { file: this.file, line: Math.max(1, this.lineNo) });
+      const what = this.lines.lineNo === 0 || !this.lines.hasInput ? 'empty file' : 'no header row (the file has only comments or blank lines)';
+      throw new RecordingFormatError(what, { file: this.file, line: Math.max(1, this.lines.lineNo) });
     }
     if (this.samples === 0) {
       throw new RecordingFormatError('no data rows after the header', { file: this.file, line: this.headerInfo!.line });
     }
-    if (this.fill > 0) out.push(this.emit(this.fill));
+    if (this.fill > 0) this.out.push(this.emit(this.fill));
+    return this.take();
+  }
+
+  private take(): SampleBlock[] {
+    const out = this.out;
+    this.out = [];
     return out;
   }
 
-  private line(raw: string, out: SampleBlock[]): void {
-    this.lineNo++;
-    const text = raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+  /** One line without its line break (the splitter strips CR too). */
+  private line(text: string, lineNo: number): void {
+    this.lineNo = lineNo;
     if (text.length === 0) return;
     const c = text.charCodeAt(0);
     if (c === 35 /* # */) {
@@ -183,7 +156,7 @@ export class CanonicalCsvParser implements ChunkParser {
         return;
       }
     }
-    if (this.row) this.dataRow(text, out);
+    if (this.row) this.dataRow(text);
     else this.headerRow_(text);
   }
 
@@ -231,7 +204,7 @@ export class CanonicalCsvParser implements ChunkParser {
     this.fill = 0;
   }
 
-  private dataRow(text: string, out: SampleBlock[]): void {
+  private dataRow(text: string): void {
     const row = this.row!;
     const fields = text.split(row.delimiter);
     let n = fields.length;
@@ -249,7 +222,7 @@ export class CanonicalCsvParser implements ChunkParser {
       const field = fields[k]!;
       let v = parseNumberField(field, this.decimalComma);
       if (v === undefined) {
-        throw new RecordingFormatError(`${shown(field)} is not a number`, {
+        throw new RecordingFormatError(`${shownField(field)} is not a number`, {
           file: this.file,
           line: this.lineNo,
           column: this.colNames[k]!,
@@ -262,7 +235,7 @@ export class CanonicalCsvParser implements ChunkParser {
     this.mapLine(this.emitted + i);
     this.fill = i + 1;
     if (this.fill === this.blockSize) {
-      out.push(this.emit(this.fill));
+      this.out.push(this.emit(this.fill));
       this.emitted += this.blockSize;
       this.allocate();
     }

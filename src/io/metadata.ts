@@ -36,7 +36,8 @@ const KNOWN: Readonly<Record<string, KnownKey>> = {
 
 /** The SensorInfo field a key maps to, or undefined for an `extra` key. */
 export function knownKey(key: string): KnownKey | undefined {
-  return KNOWN[normalizeKey(key)];
+  const k = normalizeKey(key);
+  return Object.hasOwn(KNOWN, k) ? KNOWN[k] : undefined; // own keys only: '__proto__' is not a field
 }
 
 /** `# key: value`; a key is a short identifier-like phrase, so prose comments stay comments. */
@@ -80,7 +81,7 @@ export function applyMetadata(acc: MetadataAccumulator, key: string, value: stri
       return undefined;
     }
     default:
-      acc.extra[key.trim()] = value;
+      setOwn(acc.extra, key.trim(), value);
       return undefined;
   }
 }
@@ -130,4 +131,12 @@ export function formatMetadata(info: SensorInfo): string[] | string {
     else err = put(key, value);
   }
   return err ?? lines;
+}
+
+/**
+ * `obj[key] = value` as an own property even for keys like `__proto__`, which plain
+ * assignment would swallow (the key comes from a file, so it is user data).
+ */
+export function setOwn(obj: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -5,8 +5,10 @@
  * A "line" longer than {@link MAX_LINE_CHARS} stops reading (binary input must not be buffered
  * whole).
  */
-import { MAX_LINE_CHARS } from './canonicalCsv';
 import { RecordingFormatError } from './errors';
+
+/** A line longer than this is not a sensor row; stop before buffering an unbounded "line". */
+export const MAX_LINE_CHARS = 1 << 20;
 
 /** Receives each line without its terminator, with its 1-based number. */
 export type LineHandler = (text: string, lineNo: number) => void;

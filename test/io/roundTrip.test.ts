@@ -147,3 +147,15 @@ describe('canonical CSV round trip', () => {
     expect(canonicalCsvText([a], { mag: false })).not.toContain('mx');
   });
 });
+
+describe('metadata keys that are also Object.prototype names', () => {
+  it('# __proto__ and # toString survive a canonical CSV round trip as plain keys', () => {
+    const text = '# __proto__: x\n# toString: y\nt,ax,ay,az,gx,gy,gz\n0,0,0,9.8,0,0,0\n';
+    const [b] = parseCanonicalCsv(text, { file: 'p.csv' });
+    const extra = b!.info.extra!;
+    expect(Object.keys(extra).sort()).toEqual(['__proto__', 'toString']);
+    expect(Object.getOwnPropertyDescriptor(extra, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(extra)).toBe(Object.prototype); // not replaced
+    expect(canonicalCsvText([b!])).toContain('# __proto__: x\n');
+  });
+});
