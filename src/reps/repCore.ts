@@ -10,6 +10,9 @@
  *   rises again by `reboundFraction` of the excursion (the next rep starts without a pause).
  *   A return that overshoots the rest level by more than the excursion was no rep (the rest
  *   level shifted and a movement the other way followed).
+ * - rest-level repairs: a dip well below rest that comes back within `dipMaxS` leaves the rest
+ *   level where it was; a stay in "out" that is still for longer than `maxHoldS` makes that
+ *   level the new rest (no rep).
  * Excursions below `minRomDeg` are dropped (noise, fidget).
  *
  * It only finds landmarks (sample numbers and levels); the segmenter turns them into a Rep.
@@ -43,6 +46,13 @@ export class RepCore {
   onsetTS = 0;
   /** Sample number of the previous rep's end (the onset search stops there). */
   prevEndIdx = 0;
+  /** Rest: the signal dropped well below the rest level at `dipTS`; `dipRest` is the level before. */
+  private inDip = false;
+  private dipRest = 0;
+  private dipTS = 0;
+  /** Out: start of the current still stretch (for the longest hold), s. */
+  private outAnchor = 0;
+  private outAnchorTS = 0;
   /** A gap fell inside the rep in progress. */
   gapInRep = false;
   /** Whether a gap fell inside the rep just completed. */
@@ -61,6 +71,7 @@ export class RepCore {
     this.rest = y;
     this.prevEndIdx = 0;
     this.gapInRep = false;
+    this.inDip = false;
   }
 
   markGap(): void {
@@ -72,8 +83,18 @@ export class RepCore {
     const p = this.p;
     if (this.phase === REST) {
       const leak = p.restDriftDegS * dtS;
+      if (!this.inDip && y < this.rest - p.minRomDeg) this.startDip(this.rest, tS);
       if (y <= this.rest + leak) this.rest = y;
       else this.rest += leak;
+      if (this.inDip) {
+        // A brief dip below rest (a bump, an arm swinging past) is not a new rest level: when the
+        // signal is back within dipMaxS, so is the rest level. A longer stay is a new rest.
+        if (tS - this.dipTS > p.dipMaxS) this.inDip = false;
+        else if (y >= this.dipRest - 0.5 * p.enterDeg) {
+          this.inDip = false;
+          this.rest = Math.min(this.dipRest, y);
+        } else return NOTHING;
+      }
       if (y - this.rest >= p.enterDeg) this.startOut(this.rest, y, n, tS);
       return NOTHING;
     }
@@ -93,9 +114,14 @@ export class RepCore {
         this.minIdx = n;
         this.anchor = y;
         this.anchorTS = tS;
-      } else if (tS - this.onsetTS > p.maxRepS) {
-        // Never came back: a new resting pose (sensor moved, position changed), not a rep.
-        this.toRest(y);
+      } else {
+        if (Math.abs(y - this.outAnchor) > Math.max(p.stillBandMinDeg, p.stillBandFraction * exc)) {
+          this.outAnchor = y;
+          this.outAnchorTS = tS;
+        }
+        // Still for longer than any hold, or never came back: a new resting pose (the rest level
+        // was off, the sensor moved, the position changed), not a rep.
+        if (tS - this.outAnchorTS > p.maxHoldS || tS - this.onsetTS > p.maxRepS) this.toRest(y);
       }
       return NOTHING;
     }
@@ -128,6 +154,8 @@ export class RepCore {
     if ((stillS >= p.settleS && low) || stillS >= 6 * p.settleS) {
       this.complete(oldest);
       this.toRest(this.min);
+      // Came back below the rest before the rep: possibly a brief dip (see REST).
+      if (this.min < this.repRest - p.minRomDeg) this.startDip(this.repRest, tS);
       return COMPLETE;
     }
     return NOTHING;
@@ -147,8 +175,16 @@ export class RepCore {
     this.prevEndIdx = this.minIdx;
   }
 
+  private startDip(level: number, tS: number): void {
+    this.inDip = true;
+    this.dipRest = level;
+    this.dipTS = tS;
+  }
+
   startOut(restLevel: number, y: number, n: number, tS: number): void {
     this.phase = OUT;
+    this.outAnchor = y;
+    this.outAnchorTS = tS;
     this.repRest = restLevel;
     this.peak = y;
     this.peakIdx = n;
@@ -159,5 +195,6 @@ export class RepCore {
   toRest(level: number): void {
     this.phase = REST;
     this.rest = level;
+    this.inDip = false;
   }
 }

@@ -60,6 +60,10 @@ export interface RepSegmenterParams {
   referenceReps: number;
   /** Rest longer than this between two reps starts a new set (and a new ROM reference), s. Default 6. */
   setPauseS: number;
+  /** A still stretch away from rest longer than this is a new rest pose, not a hold, s. Default 10. */
+  maxHoldS: number;
+  /** A dip below the rest level that comes back within this time leaves the rest level unchanged, s. Default 6. */
+  dipMaxS: number;
   /** Longest excursion (onset → end) kept in the look-back buffer, s; longer ones are cut (REP_TRUNCATED). Default 60. */
   maxRepS: number;
   /** Highest sample rate the look-back buffer is sized for, Hz. Default 200. */
@@ -87,6 +91,8 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   partialFraction: 0.6,
   referenceReps: 5,
   setPauseS: 6,
+  maxHoldS: 10,
+  dipMaxS: 6,
   maxRepS: 60,
   maxRateHz: 200,
   maxGapS: 0.2,
@@ -104,7 +110,7 @@ export class RepParamError extends RangeError {
 }
 
 const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction'] as const;
-const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
+const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
 const NON_NEGATIVE = ['restDriftDegS', 'boundaryMinDeg', 'minHoldS'] as const;
 
 /** Defaults filled in and every field checked; throws {@link RepParamError}. */
