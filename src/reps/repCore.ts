@@ -50,6 +50,8 @@ export class RepCore {
   private inDip = false;
   private dipRest = 0;
   private dipTS = 0;
+  private preDipRest = 0;
+  private preDipTS = 0;
   /** Out: start of the current still stretch (for the longest hold), s. */
   private outAnchor = 0;
   private outAnchorTS = 0;
@@ -69,6 +71,8 @@ export class RepCore {
   init(y: number): void {
     this.phase = REST;
     this.rest = y;
+    this.preDipRest = y;
+    this.preDipTS = -Infinity;
     this.prevEndIdx = 0;
     this.gapInRep = false;
     this.inDip = false;
@@ -83,7 +87,13 @@ export class RepCore {
     const p = this.p;
     if (this.phase === REST) {
       const leak = p.restDriftDegS * dtS;
-      if (!this.inDip && y < this.rest - p.minRomDeg) this.startDip(this.rest, tS);
+      if (!this.inDip) {
+        // The rest level as it was before any descent below it (the leaky minimum follows a dip down).
+        if (y >= this.rest - 0.5 * p.enterDeg) {
+          this.preDipRest = this.rest;
+          this.preDipTS = tS;
+        } else if (y < this.preDipRest - p.minRomDeg) this.startDip(this.preDipRest, this.preDipTS);
+      }
       if (y <= this.rest + leak) this.rest = y;
       else this.rest += leak;
       if (this.inDip) {
@@ -196,5 +206,7 @@ export class RepCore {
     this.phase = REST;
     this.rest = level;
     this.inDip = false;
+    this.preDipRest = level;
+    this.preDipTS = -Infinity;
   }
 }
