@@ -125,7 +125,9 @@ export class RepCore {
         this.anchor = y;
         this.anchorTS = tS;
       } else {
-        if (Math.abs(y - this.outAnchor) > Math.max(p.stillBandMinDeg, p.stillBandFraction * exc)) {
+        // Still = within the band of where the stretch began, plus what slow drift may add.
+        const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc) + p.restDriftDegS * (tS - this.outAnchorTS);
+        if (Math.abs(y - this.outAnchor) > band) {
           this.outAnchor = y;
           this.outAnchorTS = tS;
         }
