@@ -177,7 +177,7 @@ for (const subject of SUBJECTS) {
       process.stdout.write(`${subject} e${ex}: axis share ${signal.axisShare.toFixed(2)}\n`);
       for (const r of off.reps) {
         process.stdout.write(
-          `  #${r.index} set ${r.set} ${r.startS.toFixed(1)}–${r.endS.toFixed(1)} s peak ${r.peakS.toFixed(1)} rom ${r.romDeg.toFixed(1)}°${r.partial ? ' PARTIAL' : ''} flags ${r.flags}\n`,
+          `  #${r.index} set ${r.set} ${r.startS.toFixed(1)}–${r.endS.toFixed(1)} s peak ${r.peakS.toFixed(1)} rom ${r.romDeg.toFixed(1)}° dir ${r.direction}${r.partial ? ' PARTIAL' : ''} flags ${r.flags}\n`,
         );
       }
     }

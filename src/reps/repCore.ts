@@ -57,6 +57,8 @@ export class RepCore {
   private outAnchorTS = 0;
   /** A gap fell inside the rep in progress. */
   gapInRep = false;
+  /** When the rep just completed started its excursion (detector time), s. */
+  doneOnsetTS = 0;
   /** Whether a gap fell inside the rep just completed. */
   doneGap = false;
   /** Landmarks of the rep just completed (valid after `step` returned COMPLETE). */
@@ -184,6 +186,7 @@ export class RepCore {
     d.minIdx = this.minIdx;
     d.restAfter = this.min;
     this.doneGap = this.gapInRep;
+    this.doneOnsetTS = this.onsetTS;
     this.prevEndIdx = this.minIdx;
   }
 

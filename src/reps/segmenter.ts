@@ -149,16 +149,20 @@ export class RepSegmenter {
     }
     const oldest = this.buf.oldest;
     if (this.core) return this.core.step(this.core.dir * x, n, tS, dtS, oldest) === COMPLETE ? this.emit(this.core, tS, 0, false) : undefined;
-    // Undecided: the first detector to complete a rep sets the direction.
-    if (this.up.step(x, n, tS, dtS, oldest) === COMPLETE) {
-      this.core = this.up;
-      return this.emit(this.up, tS, 0, false);
-    }
-    if (this.down.step(-x, n, tS, dtS, oldest) === COMPLETE) {
-      this.core = this.down;
-      return this.emit(this.down, tS, 0, false);
+    // Undecided: the first detector to complete a rep sets the direction — unless that "rep"
+    // lies inside a larger excursion the other way (wobble during the first hold).
+    const upDone = this.up.step(x, n, tS, dtS, oldest) === COMPLETE && !this.inside(this.up, this.down);
+    const downDone = this.down.step(-x, n, tS, dtS, oldest) === COMPLETE && !this.inside(this.down, this.up);
+    if (upDone || downDone) {
+      this.core = upDone ? this.up : this.down;
+      return this.emit(this.core, tS, 0, false);
     }
     return undefined;
+  }
+
+  /** Whether the rep `k` just completed began inside a larger excursion that `other` is still in. */
+  private inside(k: RepCore, other: RepCore): boolean {
+    return other.phase !== REST && other.onsetTS < k.doneOnsetTS && other.peak - other.repRest > k.done.peak - k.done.restBefore;
   }
 
   /** A block of samples; returns the reps completed in it (a shared empty array when none). */

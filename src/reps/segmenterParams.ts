@@ -46,13 +46,13 @@ export interface RepSegmenterParams {
    * a rep is faster). It follows a falling signal immediately. Default 0.5.
    */
   restDriftDegS: number;
-  /** Onset / back-at-rest boundary: within this fraction of the excursion of the rest level. Default 0.02. */
+  /** Onset / back-at-rest boundary: within this fraction of the excursion of the rest level. Default 0.01. */
   boundaryFraction: number;
   /** Boundary threshold never below this, deg (sensor noise). Default 0.25. */
   boundaryMinDeg: number;
   /** End range: within this fraction of the excursion of the extreme (start / end of the hold). Default 0.05. */
   holdFraction: number;
-  /** A hold shorter than this is reported as no hold (REP_NO_HOLD, peakS = holdEndS), s. Default 0.5. */
+  /** A hold shorter than this is reported as no hold (REP_NO_HOLD, peakS = holdEndS), s. Default 1. */
   minHoldS: number;
   /** A rep whose ROM is below this fraction of the reference ROM is partial (not counted). Default 0.6. */
   partialFraction: number;
@@ -84,10 +84,10 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   stillBandFraction: 0.08,
   reboundFraction: 0.25,
   restDriftDegS: 0.5,
-  boundaryFraction: 0.02,
+  boundaryFraction: 0.01,
   boundaryMinDeg: 0.25,
   holdFraction: 0.05,
-  minHoldS: 0.5,
+  minHoldS: 1,
   partialFraction: 0.6,
   referenceReps: 5,
   setPauseS: 6,
