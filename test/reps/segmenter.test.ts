@@ -17,7 +17,7 @@ function stream(seg: RepSegmenter, tS: ArrayLike<number>, angleDeg: ArrayLike<nu
 }
 
 /** Runs streaming and offline; checks they agree on the reps, and both against the truth within `tolS`. */
-function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: Rep[] } {
+function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: readonly Rep[] } {
   const { signal, seq } = simSignal(p, o);
   const live = stream(new RepSegmenter(), signal.tS, signal.angleDeg);
   const off = countRepsOffline(signal).reps;
