@@ -259,3 +259,17 @@ describe('RepSegmenter properties', () => {
     );
   });
 });
+
+describe('countRepsOffline and source gaps', () => {
+  it('a gap listed in gapAfterS inside a rep flags it REP_GAP without changing the count', () => {
+    const { signal, seq } = simSignal(base);
+    const r2 = seq.reps[2]!;
+    const keep = Array.from(signal.tS, (t) => !(t > r2.peakS + 0.5 && t < r2.peakS + 0.6));
+    const tS = signal.tS.filter((_, i) => keep[i]);
+    const angleDeg = signal.angleDeg.filter((_, i) => keep[i]);
+    const gapAt = tS[tS.findIndex((t) => t > r2.peakS + 0.5) - 1]!;
+    const r = countRepsOffline({ tS, angleDeg, name: 'gappy', gapAfterS: [gapAt] });
+    expect(r.count).toBe(12);
+    expect(r.reps.filter((x) => (x.flags & REP_GAP) !== 0).map((x) => x.index)).toEqual([2]);
+  });
+});
