@@ -275,6 +275,11 @@ if (write) {
       '25 Hz), one-to-one matches with IoU ≥ 0.5.',
     '',
     table,
+    '',
+    'Notes: s1 e5 too-fast set — the hand-labelled reps start 1.4–2.2 s after the reps visible in the u2 signal (`--verbose` lists both), ' +
+      'so none of those 10 reaches IoU 0.5; every other labelled set matches. s3 e4 low amplitude — the leg does not return to the same ' +
+      'rest pose (the rest level jumps by up to half the ROM between reps), so several returns look like partial reps. ' +
+      '`--method=inclination` (rotation of the up direction about the axis instead of the orientation twist) gives similar figures.',
     end,
   ].join('\n');
   let text = readFileSync(path, 'utf8');
