@@ -3,7 +3,7 @@ import * as quat from '../../src/math/quat';
 import { dominantRotationSignal, DominantRotationTracker } from '../../src/reps/dominantRotation';
 import { RepParamError } from '../../src/reps/segmenterParams';
 import { principalRotationAxis } from '../../src/reps/principalAxis';
-import { inclinationAngleRad, twistAngleRad, upInSensor } from '../../src/reps/twist';
+import { inclinationAngleRad, swingAngleRad, twistAngleRad, upInSensor } from '../../src/reps/twist';
 import { concatBlocks } from '../../src/samples/block';
 import { kneeFlexionScenario } from '../../src/sim/scenarios';
 import { simulate } from '../../src/sim/simulate';
@@ -26,6 +26,11 @@ describe('twist and inclination angles', () => {
     for (const th of [-2.5, -0.4, 0, 0.3, 1.2, 3]) {
       const q = quat.multiply(quat.create(), qRef, quat.fromAxisAngle(quat.create(), a, th));
       expect(twistAngleRad(qRef, q, a)).toBeCloseTo(th, 10);
+      expect(swingAngleRad(qRef, q, a)).toBeCloseTo(0, 6);
+      // Add a swing of 0.3 rad about an axis perpendicular to a: the swing angle is 0.3.
+      const qs = quat.multiply(quat.create(), quat.multiply(quat.create(), qRef, quat.fromAxisAngle(quat.create(), [1, 0, 0], 0.3)), quat.fromAxisAngle(quat.create(), a, th));
+      expect(swingAngleRad(qRef, qs, a)).toBeCloseTo(0.3, 10);
+      expect(twistAngleRad(qRef, qs, a)).toBeCloseTo(th, 10);
       // A global rotation about the vertical (6D heading drift) does not change the twist about a
       // horizontal axis to first order.
     }
@@ -72,6 +77,8 @@ describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting e
       expect(s.axisShare).toBeGreaterThan(0.95);
       const truth = Float64Array.from(kneeDeg, (v) => -(v - kneeDeg[0]!) + s.angleDeg[0]!);
       expect(rms(s.angleDeg, truth, 0), method).toBeLessThan(2);
+      // A hinge: hardly any motion off the axis.
+      expect(Math.max(...s.offAxisDeg), method).toBeLessThan(5);
     }
   });
 
