@@ -62,3 +62,6 @@ export * from './kinematics/index';
 
 // sim/ — motion and IMU simulator with exact ground truth.
 export * as sim from './sim/index';
+
+// quality/ — per-rep measures, template mode, session summary.
+export * from './quality/index';

@@ -1,0 +1,91 @@
+/**
+ * Scores and flags for every rep of a session.
+ *
+ * Score (0–100): the template score when a template is given; otherwise the rep's consistency
+ * with the session's typical rep, scaled down by the ROM fraction for a partial rep.
+ * Flags (strings, stable for the CLI/report):
+ *  - 'partial', 'gap', 'truncated' — from the segmenter's rep (and a gap seen in the signal);
+ *  - 'no-hold' — hold at end range shorter than `minHoldS`;
+ *  - 'low-rom' — ROM below `lowRomFraction` of the reference (the 'correct' template's ROM,
+ *    else the session's median full-rep ROM);
+ *  - 'too-fast' / 'too-slow' — duration below `fastFraction` / above `slowFraction` of the reference;
+ *  - 'compensation' — the compensation signal moved more than `compensationLimitDeg`;
+ *  - 'inconsistent' — consistency below `inconsistentBelow`;
+ *  - the template label itself when it is not the correct one (e.g. 'too-low').
+ */
+import { REP_GAP, REP_NO_HOLD, REP_TRUNCATED, type MovementSignal, type Rep } from '../reps/rep';
+import type { RepMetrics, ScoredRep, TemplateMatch } from './types';
+import { consistencyReference, repShapes } from './consistency';
+import { repMetrics, type RepMetricsOptions } from './metrics';
+import { hasGap, windowIndices } from './signal';
+import { matchTemplate, type MatchOptions, type RepTemplate } from './template';
+
+export interface ScoreOptions extends Omit<RepMetricsOptions, 'reference'>, MatchOptions {
+  template?: RepTemplate;
+  /** Minimum hold at end range, s. Default 1 (rehab reps usually ask for several seconds). */
+  minHoldS?: number;
+  /** Default 0.8. */
+  lowRomFraction?: number;
+  /** Default 0.7. */
+  fastFraction?: number;
+  /** Default 1.5. */
+  slowFraction?: number;
+  /** Default 10 deg. */
+  compensationLimitDeg?: number;
+  /** Default 50. */
+  inconsistentBelow?: number;
+}
+
+function median(v: number[]): number {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+}
+
+/** Measures, template verdict, score and flags of every rep. */
+export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options: ScoreOptions = {}): ScoredRep[] {
+  const { template } = options;
+  const reference = consistencyReference(repShapes(signal, reps, options), reps.map((r) => r.partial));
+  const metrics: RepMetrics[] = reps.map((r) => repMetrics(signal, r, reference ? { ...options, reference } : options));
+  const matches: (TemplateMatch | undefined)[] = reps.map((r) => (template ? matchTemplate(template, signal, r, options) : undefined));
+
+  const full = metrics.filter((_, i) => !reps[i]!.partial);
+  let refRomDeg = median(full.map((m) => m.romDeg));
+  let refDurationS = median(full.map((m) => m.durationS));
+  if (template) {
+    const correct = template.reps.filter((t) => t.label === template.correctLabel);
+    refRomDeg = median(correct.map((t) => t.romDeg));
+    refDurationS = median(correct.map((t) => t.endS - t.startS));
+  }
+  const minHoldS = options.minHoldS ?? 1;
+  const lowRom = options.lowRomFraction ?? 0.8;
+  const fast = options.fastFraction ?? 0.7;
+  const slow = options.slowFraction ?? 1.5;
+  const compLimit = options.compensationLimitDeg ?? 10;
+  const inconsistent = options.inconsistentBelow ?? 50;
+
+  return reps.map((rep, i) => {
+    const m = metrics[i]!;
+    const match = matches[i];
+    const flags: string[] = [];
+    const [i0, i1] = windowIndices(signal, rep.startS, rep.endS);
+    if (rep.partial) flags.push('partial');
+    if (rep.flags & REP_GAP || hasGap(signal, i0, i1)) flags.push('gap');
+    if (rep.flags & REP_TRUNCATED) flags.push('truncated');
+    if (rep.flags & REP_NO_HOLD || m.holdS < minHoldS) flags.push('no-hold');
+    if (m.romDeg < lowRom * refRomDeg) flags.push('low-rom');
+    if (m.durationS < fast * refDurationS) flags.push('too-fast');
+    if (m.durationS > slow * refDurationS) flags.push('too-slow');
+    if (m.compensationDeg > compLimit) flags.push('compensation');
+    if (m.consistency < inconsistent) flags.push('inconsistent');
+    if (match && template && match.label !== template.correctLabel && !flags.includes(match.label)) flags.push(match.label);
+    let score: number;
+    if (match) score = match.score;
+    else {
+      score = Number.isFinite(m.consistency) ? m.consistency : 100;
+      if (rep.partial && refRomDeg > 0) score *= Math.min(1, m.romDeg / refRomDeg);
+    }
+    return { rep, metrics: m, ...(match ? { match } : {}), score: Math.max(0, Math.min(100, score)), flags };
+  });
+}
