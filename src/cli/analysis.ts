@@ -22,6 +22,7 @@ import { decimateMinMax } from '../report/model';
 import type { AnalysisReport, ReportSensor } from '../report/model';
 import { countRepsOffline } from '../reps/offline';
 import { dominantRotationSignal } from '../reps/dominantRotation';
+import { requireInertial } from '../samples/block';
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { SampleBlock } from '../samples/block';
 import { estimateRateHz } from '../samples/rate';
@@ -162,7 +163,7 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
   }
   block ??= joinBlocks(await readSensorBlocks(recs, sensor, path));
   if (block.tS.length < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${block.tS.length} samples`);
-  const signal = dominantRotationSignal(block);
+  const signal = dominantRotationSignal(requireInertial(block, 'reps'));
   const rec = recs.find((r) => r.sensorId === sensor)!;
   return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor };
 }
@@ -258,7 +259,7 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   const src = await sourceSignal(path, session, spec);
   const tpl = await loadTemplate(ctx, spec, src);
   const { signal } = src;
-  const reps = countRepsOffline(signal);
+  const reps = countRepsOffline(signal).reps;
   let scored: ScoredRep[];
   try {
     scored = scoreReps(signal, reps, tpl ? { template: tpl.template } : {});

@@ -37,7 +37,7 @@ export function analyzeText(a: Analysis, reportPath?: string): string {
       return [name, String(count), String(partial), time, rest, meanSd(f.romDeg, 1), meanSd(f.durationS, 1), meanSd(f.holdS, 1), meanSd(f.score, 0), ...(fig.labelCounts.length ? [labels || '—'] : []), f.flagCounts.map(([k, n]) => `${k} ${n}`).join(', ') || '—'];
     };
     const rows = s.sets.map((set) => row(String(set.set + 1), a.scored.filter((x) => x.rep.set === set.set), set.count, set.partialCount, `${fmt(set.startS, 1)}–${fmt(set.endS, 1)}`, Number.isFinite(set.restBeforeS) ? fmt(set.restBeforeS, 1) : '—'));
-    if (s.sets.length > 1) rows.push(row('all', a.scored, s.count, s.partialCount, `${fmt(r.recording.startS, 1)}–${fmt(r.recording.endS, 1)}`, ''));
+    if (s.sets.length > 1) rows.push(row('all', a.scored, s.count, s.partialCount, `${fmt(s.sets[0]!.startS, 1)}–${fmt(s.sets[s.sets.length - 1]!.endS, 1)}`, ''));
     lines.push('', textTable([head, ...rows], new Set([head.length - 1, ...(fig.labelCounts.length ? [head.length - 2] : [])])), '');
     const m = a.scored.filter((x) => !x.rep.partial).map((x) => x.metrics);
     const avg = (k: 'concentricS' | 'holdS' | 'eccentricS'): string => fmt(m.reduce((t, x) => t + (Number.isFinite(x[k]) ? x[k] : 0), 0) / Math.max(1, m.length), 1);
