@@ -23,6 +23,7 @@ import type { AnalysisReport, ReportSensor } from '../report/model';
 import { countRepsOffline } from '../reps/offline';
 import { dominantRotationSignal } from '../reps/dominantRotation';
 import { requireInertial } from '../samples/block';
+import { REP_GAP } from '../reps/rep';
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { SampleBlock } from '../samples/block';
 import { estimateRateHz } from '../samples/rate';
@@ -128,8 +129,13 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
     const dofName = jr.isHinge ? 'angle' : jointDef(jr.joint).dofs[0]!.name;
     const name = jr.isHinge ? 'hinge angle' : `${jr.joint} ${dofName}`;
     const signal: MovementSignal = { tS: jr.al.tS, angleDeg, name };
-    const tV: number[] = [], aV: number[] = [];
-    for (let i = 0; i < n; i++) if (jr.rowOk[i]) (tV.push(jr.al.tS[i]!), aV.push(angleDeg[i]!));
+    const tV: number[] = [], aV: number[] = [], uV: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!jr.rowOk[i]) continue;
+      tV.push(jr.al.tS[i]!);
+      aV.push(angleDeg[i]!);
+      uV.push(jr.uncRad[3 * i]! * R);
+    }
     const motion = `${jr.joint}-${dofName}`;
     const withNorm = !jr.isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
     const notes = jr.cal.quality !== 'good' ? [`joint calibration ${jr.cal.quality}: ${jr.cal.reasons.join('; ')}`] : [];
@@ -137,7 +143,7 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
     return {
       signal, recordings: used, notes,
       sensors: used.map((r) => reportSensor(r, jr.al.bySensorId[r.sensorId]!.block)),
-      ...(aV.length > 0 ? { rom: romSummary(tV, aV, undefined, withNorm ? { motion } : {}) } : {}),
+      ...(aV.length > 0 ? { rom: romSummary(tV, aV, uV, withNorm ? { motion } : {}) } : {}),
     };
   }
   const notes: string[] = [];
@@ -166,6 +172,32 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
   const signal = dominantRotationSignal(requireInertial(block, 'reps'));
   const rec = recs.find((r) => r.sensorId === sensor)!;
   return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor };
+}
+
+/**
+ * A rep boundary that fell on a gap (NaN samples) can come back NaN from the segmenter's
+ * boundary placement; such a boundary is moved to the nearest valid sample inside the rep and
+ * the rep flagged REP_GAP, so quality scoring gets a real time interval.
+ */
+export function finiteBoundaries(signal: MovementSignal, reps: readonly Rep[]): Rep[] {
+  const { tS, angleDeg } = signal;
+  const valid = (i: number): boolean => Number.isFinite(angleDeg[i]!);
+  return reps.map((r) => {
+    if (Number.isFinite(r.startS) && Number.isFinite(r.endS) && Number.isFinite(r.peakS) && Number.isFinite(r.holdEndS)) return r;
+    const anchorS = [r.peakS, r.holdEndS, r.startS, r.endS].find((t) => Number.isFinite(t));
+    if (anchorS === undefined) return r;
+    // Nearest valid sample to the anchor, then outwards to the rep's finite bounds.
+    let i = 0;
+    while (i < tS.length - 1 && tS[i]! < anchorS) i++;
+    let lo = i, hi = i;
+    while (lo > 0 && valid(lo - 1) && (!Number.isFinite(r.startS) || tS[lo - 1]! >= r.startS)) lo--;
+    while (hi < tS.length - 1 && valid(hi + 1) && (!Number.isFinite(r.endS) || tS[hi + 1]! <= r.endS)) hi++;
+    const startS = Number.isFinite(r.startS) ? r.startS : tS[lo]!;
+    const endS = Number.isFinite(r.endS) ? r.endS : tS[hi]!;
+    const peakS = Number.isFinite(r.peakS) ? r.peakS : anchorS;
+    const holdEndS = Number.isFinite(r.holdEndS) ? r.holdEndS : peakS;
+    return Object.freeze({ ...r, startS, endS, peakS, holdEndS, flags: r.flags | REP_GAP });
+  });
 }
 
 /** Parse a `startS,endS,label` CSV (header required; `,` `;` or tab; `#` comments). */
@@ -259,7 +291,7 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   const src = await sourceSignal(path, session, spec);
   const tpl = await loadTemplate(ctx, spec, src);
   const { signal } = src;
-  const reps = countRepsOffline(signal).reps;
+  const reps = finiteBoundaries(signal, countRepsOffline(signal).reps);
   let scored: ScoredRep[];
   try {
     scored = scoreReps(signal, reps, tpl ? { template: tpl.template } : {});
