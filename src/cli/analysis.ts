@@ -106,6 +106,8 @@ interface SourceSignal {
   notes: string[];
   /** The sensor analysed (single-sensor mode). */
   sensor?: string;
+  /** How many sensors the session has (not only those used). */
+  sessionSensorCount: number;
 }
 
 function reportSensor(rec: SessionRecording, b: { tS: ArrayLike<number> }): ReportSensor {
@@ -141,7 +143,7 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
     const notes = jr.cal.quality !== 'good' ? [`joint calibration ${jr.cal.quality}: ${jr.cal.reasons.join('; ')}`] : [];
     const used = recs.filter((r) => r.sensorId === j.proximal || r.sensorId === j.distal);
     return {
-      signal, recordings: used, notes,
+      signal, recordings: used, notes, sessionSensorCount: recs.length,
       sensors: used.map((r) => reportSensor(r, jr.al.bySensorId[r.sensorId]!.block)),
       ...(aV.length > 0 ? { rom: romSummary(tV, aV, uV, withNorm ? { motion } : {}) } : {}),
     };
@@ -171,7 +173,7 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
   if (block.tS.length < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${block.tS.length} samples`);
   const signal = dominantRotationSignal(requireInertial(block, 'reps'));
   const rec = recs.find((r) => r.sensorId === sensor)!;
-  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor };
+  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length };
 }
 
 /**
@@ -255,7 +257,7 @@ async function loadTemplate(ctx: CommandContext, spec: SignalSpec, session: Sour
   } else {
     const sensor = session.sensor!;
     // One sensor on each side is the same sensor even when the files are named differently.
-    const same = trecs.find((r) => r.sensorId === sensor) ?? (trecs.length === 1 && session.recordings.length === 1 ? trecs[0] : undefined);
+    const same = trecs.find((r) => r.sensorId === sensor) ?? (trecs.length === 1 && session.sessionSensorCount === 1 ? trecs[0] : undefined);
     if (!same) throw new JointDataError(`template ${path}: no sensor '${sensor}' (sensors: ${names(trecs)}): the template must be recorded with the session's sensor`);
     tspec = { kind: 'sensor', sensor: same.sensorId };
   }
