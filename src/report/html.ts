@@ -143,8 +143,9 @@ export function romHtml(rom: RomSummary): string {
   return `<dl class="kv">${kv.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
-function legendHtml(): string {
-  return `<p class="legend"><span class="sw" style="background:#9ecae1"></span>rep (number above, dot at the peak)<span class="sw" style="background:#fdd0a2"></span>partial rep<span class="sw" style="background:#1f4e79"></span>signal</p>`;
+function legendHtml(reps: readonly ScoredRep[]): string {
+  const partial = reps.some((r) => r.rep.partial) ? '<span class="sw" style="background:#fdd0a2"></span>partial rep (not counted)' : '';
+  return `<p class="legend"><span class="sw" style="background:#1f4e79"></span>signal<span class="sw" style="background:#9ecae1"></span>rep (number above, dot at the peak)${partial}</p>`;
 }
 
 /** The whole report as an HTML document (UTF-8). */
@@ -172,7 +173,7 @@ ${cardsHtml(fig, report.session)}
 ${notes}
 <section><h2>${escapeHtml(report.signal.name)} over time</h2>
 ${signalChart(report.signal, report.reps, { startS: report.recording.startS, endS: report.recording.endS, sets: report.session.sets })}
-${legendHtml()}<p class="legend">Signal: ${escapeHtml(report.signal.name)}${escapeHtml(decimated)}.</p>${template}
+${legendHtml(report.reps)}<p class="legend">Signal: ${escapeHtml(report.signal.name)}${escapeHtml(decimated)}.</p>${template}
 </section>
 <section><h2>Range of motion and tempo per rep</h2>
 <div class="charts"><div>${romChart(report.reps, fig.romDeg.mean)}</div><div>${tempoChart(report.reps)}</div></div>
