@@ -109,14 +109,16 @@ export function signalChart(signal: ReportSignal, reps: readonly ScoredRep[], op
     const tip = `Rep ${r.rep.index + 1}${r.rep.partial ? ' (partial)' : ''}: ${fmt(r.rep.startS, 1)}–${fmt(r.rep.endS, 1)} s, ROM ${fmt(r.metrics.romDeg, 0)}°, score ${fmt(r.score, 0)}${r.match ? `, ${r.match.label}` : ''}`;
     out.push(el('rect', { x: xa, y: plotTop, width: Math.max(1, xb - xa), height: plotBottom - plotTop, fill: r.rep.partial ? COLORS.repPartial : COLORS.rep, 'fill-opacity': '0.55' }, el('title', {}, escapeHtml(tip))));
     const xm = (xa + xb) / 2;
-    // Numbers would overlap when reps are dense on screen: keep at least 16 px between them.
-    if (xm - lastLabelX >= 16) {
-      out.push(text(xm, plotTop - 6, String(r.rep.index + 1), { 'text-anchor': 'middle', 'font-size': 11, fill: r.rep.partial ? COLORS.barPartial : COLORS.peak, 'font-weight': '600' }));
+    const label = String(r.rep.index + 1);
+    // Numbers would overlap when reps are dense on screen: keep a number's width (≈ 7 px a digit) between them.
+    if (xm - lastLabelX >= Math.max(16, 7 * label.length + 6)) {
+      out.push(text(xm, plotTop - 6, label, { 'text-anchor': 'middle', 'font-size': 11, fill: r.rep.partial ? COLORS.barPartial : COLORS.peak, 'font-weight': '600' }));
       lastLabelX = xm;
     }
   }
   // Sets: a dashed line in the middle of the rest before each set, its label on a row above the rep numbers.
   const sets = opts.sets ?? [];
+  let lastSetLabelX = -Infinity, lastSetLabelLength = 0;
   for (let k = 0; k < sets.length; k++) {
     const s = sets[k]!;
     const prevEnd = k > 0 ? sets[k - 1]!.endS : NaN;
@@ -124,10 +126,18 @@ export function signalChart(signal: ReportSignal, reps: readonly ScoredRep[], op
       const x = sx((prevEnd + s.startS) / 2);
       out.push(el('line', { x1: x, x2: x, y1: 8, y2: plotBottom, stroke: COLORS.set, 'stroke-dasharray': '4 3' }));
     }
-    out.push(text(Math.max(f.left, sx(s.startS)), 14, `set ${s.set + 1}`, { fill: COLORS.axis, 'font-size': 11, 'font-weight': '600' }));
+    const label = `set ${s.set + 1}`;
+    const x = Math.max(f.left, sx(s.startS));
+    if (x - lastSetLabelX < 6.5 * lastSetLabelLength + 8) continue; // thinned like the rep numbers
+    out.push(text(x, 14, label, { fill: COLORS.axis, 'font-size': 11, 'font-weight': '600' }));
+    lastSetLabelX = x;
+    lastSetLabelLength = label.length;
   }
   out.push(el('path', { d: linePath(signal.tS, signal.angleDeg, sx, sy), fill: 'none', stroke: COLORS.line, 'stroke-width': '1.4', 'stroke-linejoin': 'round' }));
-  for (const r of reps) {
+  // Peak dots only while reps are wide enough on screen to tell them apart (≈ 8 px each).
+  const plotW = f.width - f.left - f.right;
+  const showPeaks = reps.length * 8 <= plotW;
+  for (const r of showPeaks ? reps : []) {
     if (!Number.isFinite(r.rep.peakDeg)) continue;
     out.push(el('circle', { cx: sx(r.rep.peakS), cy: sy(r.rep.peakDeg), r: 2.5, fill: COLORS.peak }));
   }

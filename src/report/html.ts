@@ -33,7 +33,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 4px 7px; border-bottom: 1px solid #edf0f3; text-align: right; white-space: nowrap; }
 th { background: #f7f9fb; font-weight: 600; font-size: 12px; color: #3d4550; white-space: normal; vertical-align: bottom; }
 td.l, th.l { text-align: left; }
-td.flags { text-align: left; white-space: normal; min-width: 190px; color: #8a4b08; }
+td.flags { text-align: left; white-space: normal; min-width: 240px; color: #8a4b08; }
 table.reps td { font-size: 13px; }
 tr.partial td { color: #8a94a3; }
 .score { display: inline-block; min-width: 34px; padding: 0 6px; border-radius: 10px; text-align: center; font-weight: 600; }
