@@ -63,5 +63,8 @@ export * from './kinematics/index';
 // sim/ — motion and IMU simulator with exact ground truth.
 export * as sim from './sim/index';
 
+// reps/ — repetition segmentation: automatic single-sensor signal, streaming segmenter, offline counter.
+export * from './reps/index';
+
 // quality/ — per-rep measures, template mode, session summary.
 export * from './quality/index';

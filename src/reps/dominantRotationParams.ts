@@ -1,0 +1,45 @@
+/** Parameters of the automatic single-sensor movement signal (see `dominantRotationSignal`). */
+import type { VqfParams } from '../fusion/vqfParams';
+import { RepParamError } from './segmenterParams';
+import type { DominantRotationMethod } from './twist';
+
+export interface DominantRotationParams {
+  /** How the angle is formed from the orientation (see twist.ts). Default 'orientation'. */
+  method: DominantRotationMethod;
+  /** Gyroscope samples slower than this do not inform the axis (bias, noise), deg/s. Default 5. */
+  minRateDegS: number;
+  /**
+   * Streaming: the axis is fixed once the sensor has turned this much in total (sum of |ω|·dt
+   * over samples above `minRateDegS`), deg — about one to two reps of a typical exercise. Default 120.
+   */
+  warmupDeg: number;
+  /** Streaming: the axis is fixed after this long at the latest (if there was any motion), s. Default 20. */
+  warmupMaxS: number;
+  /** Streaming: highest sample rate the warm-up buffer is sized for, Hz. Default 200. */
+  maxRateHz: number;
+  /** Orientation filter parameters (6D: the magnetometer is never used). Default VQF defaults. */
+  vqf: Partial<VqfParams>;
+}
+
+export const DOMINANT_ROTATION_DEFAULTS: Readonly<DominantRotationParams> = Object.freeze({
+  method: 'orientation',
+  minRateDegS: 5,
+  warmupDeg: 120,
+  warmupMaxS: 20,
+  maxRateHz: 200,
+  vqf: {},
+});
+
+export function resolveDominantRotationParams(p: Partial<DominantRotationParams> = {}): DominantRotationParams {
+  const r: DominantRotationParams = { ...DOMINANT_ROTATION_DEFAULTS };
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined) continue;
+    if (!(k in DOMINANT_ROTATION_DEFAULTS)) throw new RepParamError(k, v, 'is not a dominant-rotation parameter');
+    (r as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (r.method !== 'orientation' && r.method !== 'inclination') throw new RepParamError('method', r.method, "must be 'orientation' or 'inclination'");
+  for (const k of ['minRateDegS', 'warmupDeg', 'warmupMaxS', 'maxRateHz'] as const) {
+    if (!(r[k] > 0 && Number.isFinite(r[k]))) throw new RepParamError(k, r[k], 'must be positive and finite');
+  }
+  return r;
+}
