@@ -29,6 +29,8 @@ import { symmetricEigen } from '../src/math/symmetricEigen';
 import { percentile } from '../src/math/stats';
 import type { MovementSignal } from '../src/reps/rep';
 import { buildTemplate, matchTemplate, type LabelledRep } from '../src/quality/index';
+import { dominantRotationSignal } from '../src/reps/dominantRotation';
+import { countRepsOffline } from '../src/reps/offline';
 
 const DEG = 180 / Math.PI;
 const RATE_HZ = 25;
@@ -40,6 +42,10 @@ type Label = (typeof TYPES)[number];
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
+/** `--signal plane`: this script's own up-direction plane angle instead of the reps helper's dominant rotation. */
+const signalKind = args.includes('--signal=plane') ? 'plane' : 'dominant';
+/** `--segmenter simple`: this script's hysteresis segmenter instead of `countRepsOffline`. */
+const segmenterKind = args.includes('--segmenter=simple') ? 'simple' : 'reps';
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
   process.stderr.write(`eval-pt-template: no directory ${dir}\n`);
@@ -104,7 +110,7 @@ function planeAngleSignal(block: InertialBlock, refFromS: number, refToS: number
   return { tS: block.tS, angleDeg, name };
 }
 
-/** Simple offline segmenter (until the reps segmenter lands): hysteresis on the excursion above a moving minimum. */
+/** Simple offline segmenter (the baseline before the reps segmenter landed): hysteresis on the excursion above a moving minimum. */
 function autoSegment(sig: MovementSignal): Array<{ startS: number; endS: number }> {
   const a = sig.angleDeg, n = a.length, h = Math.round(6 * RATE_HZ);
   const x = new Float64Array(n);
@@ -169,14 +175,19 @@ for (const s of SUBJECTS) {
       const [type, a, b] = line.split(';').map(Number);
       return { label: TYPES[type! - 1]!, startS: a! / RATE_HZ, endS: b! / RATE_HZ };
     });
-    const name = `up-direction plane angle (unit ${unit})`;
     const firstStart = Math.min(...labelled.map((r) => r.startS));
-    const tplSig = planeAngleSignal(readUnit(join(base, `u${unit}`, 'template_session.txt')), firstStart - 0.2, firstStart + 0.2, name);
-    const template = buildTemplate(tplSig, labelled);
+    const tplBlock = readUnit(join(base, `u${unit}`, 'template_session.txt'));
     const testBlock = readUnit(join(base, `u${unit}`, 'test.txt'));
-    const testSig = planeAngleSignal(testBlock, testBlock.tS[0]!, testBlock.tS[0]! + 1, name);
-    const sets: Array<{ boundaries: 'auto' | 'hand'; reps: Array<{ startS: number; endS: number; truth?: Label }> }> = [
-      { boundaries: 'auto', reps: autoSegment(testSig) },
+    // Both recordings come from the same unit: one signal name, so the template's sensor check passes.
+    const name = `${signalKind === 'plane' ? 'up-direction plane angle' : 'dominant rotation'} (unit ${unit})`;
+    const tplSig: MovementSignal =
+      signalKind === 'plane' ? planeAngleSignal(tplBlock, firstStart - 0.2, firstStart + 0.2, name) : { ...dominantRotationSignal(tplBlock), name };
+    const testSig: MovementSignal =
+      signalKind === 'plane' ? planeAngleSignal(testBlock, testBlock.tS[0]!, testBlock.tS[0]! + 1, name) : { ...dominantRotationSignal(testBlock), name };
+    const template = buildTemplate(tplSig, labelled);
+    const autoReps = segmenterKind === 'simple' ? autoSegment(testSig) : countRepsOffline(testSig).reps;
+    const sets: Array<{ boundaries: 'auto' | 'hand'; reps: ReadonlyArray<{ startS: number; endS: number; truth?: Label }> }> = [
+      { boundaries: 'auto', reps: autoReps },
     ];
     const handFile = join(base, 'test_times.csv');
     if (existsSync(handFile)) {

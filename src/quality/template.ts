@@ -100,6 +100,14 @@ export function buildTemplate(signal: MovementSignal, labelledReps: readonly Lab
 export interface MatchOptions {
   /** Accept a signal whose name differs from the template's. Default false: a template is tied to its signal. */
   allowOtherSignal?: boolean;
+  /**
+   * Which way to measure the rep's excursion. 'own' (default): the rep's own direction
+   * (`rep.direction`, else the larger excursion) — an automatic signal (dominant rotation) picks
+   * its axis sign per recording, so the template's sign says nothing about the session's.
+   * 'template': in the template's direction, so a rep moving the wrong way has ~no ROM (for
+   * calibrated joint angles, where the sign means flexion vs extension).
+   */
+  direction?: 'own' | 'template';
 }
 
 interface Features {
@@ -118,7 +126,12 @@ function features(s: RepShape, t: TemplateRep, o: TemplateOptions): Features {
 }
 
 /** Compare one rep of `signal` with the template: label, 0–100 score, reasons. */
-export function matchTemplate(template: RepTemplate, signal: MovementSignal, rep: Pick<Rep, 'startS' | 'endS'>, options: MatchOptions = {}): TemplateMatch {
+export function matchTemplate(
+  template: RepTemplate,
+  signal: MovementSignal,
+  rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction'>>,
+  options: MatchOptions = {},
+): TemplateMatch {
   if (!template || !Array.isArray(template.reps) || template.reps.length === 0) throw new QualityInputError('template has no reps');
   if (!options.allowOtherSignal && signal.name !== template.signalName) {
     throw new QualityInputError(
@@ -126,9 +139,9 @@ export function matchTemplate(template: RepTemplate, signal: MovementSignal, rep
     );
   }
   const o = template.options;
-  // The template's direction: a rep moving the other way has (almost) no ROM in it.
-  const w = refineRepWindow(signal, rep.startS, rep.endS, template.direction, o.refine);
-  const s = repShape(signal, w.startS, w.endS, template.direction, o);
+  const dir = options.direction === 'template' ? template.direction : (rep.direction ?? repShape(signal, rep.startS, rep.endS, undefined, o).direction);
+  const w = refineRepWindow(signal, rep.startS, rep.endS, dir, o.refine);
+  const s = repShape(signal, w.startS, w.endS, dir, o);
   let best: { t: TemplateRep; f: Features } | undefined;
   let bestCorrect: { t: TemplateRep; f: Features } | undefined;
   for (const t of template.reps) {
