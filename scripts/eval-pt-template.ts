@@ -46,6 +46,9 @@ const write = args.includes('--write');
 const signalKind = args.includes('--signal=plane') ? 'plane' : 'dominant';
 /** `--segmenter simple`: this script's hysteresis segmenter instead of `countRepsOffline`. */
 const segmenterKind = args.includes('--segmenter=simple') ? 'simple' : 'reps';
+/** `--tolerances=rom,tempo,shape`: override the template tolerances (sensitivity checks). */
+const tolArg = args.find((a) => a.startsWith('--tolerances='))?.slice('--tolerances='.length).split(',').map(Number);
+const templateOptions = tolArg ? { romTolerance: tolArg[0]!, tempoTolerance: tolArg[1]!, shapeTolerance: tolArg[2]! } : {};
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
   process.stderr.write(`eval-pt-template: no directory ${dir}\n`);
@@ -184,7 +187,7 @@ for (const s of SUBJECTS) {
       signalKind === 'plane' ? planeAngleSignal(tplBlock, firstStart - 0.2, firstStart + 0.2, name) : { ...dominantRotationSignal(tplBlock), name };
     const testSig: MovementSignal =
       signalKind === 'plane' ? planeAngleSignal(testBlock, testBlock.tS[0]!, testBlock.tS[0]! + 1, name) : { ...dominantRotationSignal(testBlock), name };
-    const template = buildTemplate(tplSig, labelled);
+    const template = buildTemplate(tplSig, labelled, templateOptions);
     const autoReps = segmenterKind === 'simple' ? autoSegment(testSig) : countRepsOffline(testSig).reps;
     const sets: Array<{ boundaries: 'auto' | 'hand'; reps: ReadonlyArray<{ startS: number; endS: number; truth?: Label }> }> = [
       { boundaries: 'auto', reps: autoReps },
