@@ -99,7 +99,7 @@ describe('template mode', () => {
 
   it('snaps a label pressed late (mid-rise) to the movement onset', () => {
     const { s: tpl, labelled } = templateSession();
-    const late = labelled.map((r, i) => (i === 0 ? { ...r, startS: r.startS + 0.4 + 0.6 } : r)); // 0.6 s into a 1.5 s rise
+    const late = labelled.map((r, i) => (i === 0 ? { ...r, startS: r.startS + 0.4 + 1.0 } : r)); // 1 s into a 1.5 s rise
     const t = buildTemplate(tpl.signal, late);
     expect(Math.abs(t.reps[0]!.romDeg - 60)).toBeLessThan(1);
     expect(t.reps[0]!.startS).toBeLessThan(late[0]!.startS - 0.4);
