@@ -30,7 +30,7 @@ export interface RepPhases {
 /**
  * Phases of the rep window `angle` (smoothed, may hold NaN) with velocity `vel`.
  * `direction` comes from the rep when known; otherwise the larger excursion from the mean of
- * the two window ends sets it. Rest is the window end nearer rest (see below).
+ * the two window ends sets it. Rest is the window's lowest point in that direction.
  */
 export function repPhases(
   angle: Float64Array,
@@ -45,8 +45,7 @@ export function repPhases(
   while (first < n && !Number.isFinite(angle[first]!)) first++;
   let last = n - 1;
   while (last > first && !Number.isFinite(angle[last]!)) last--;
-  // Rest: the lower of the two window ends (in the rep's direction) — a rep returns to rest, but
-  // a segmenter boundary may sit a little up the slope at either end.
+  // Direction (when not given): the larger excursion from the mean of the two window ends.
   let dir: 1 | -1 = hint.direction ?? 1;
   let hi = first, lo = first;
   for (let i = first; i <= last; i++) {
@@ -55,14 +54,15 @@ export function repPhases(
     if (a > angle[hi]!) hi = i;
     if (a < angle[lo]!) lo = i;
   }
-  const a0 = angle[first]!, a1 = angle[last]!;
   if (hint.direction === undefined) {
-    const restGuess = 0.5 * (a0 + a1);
+    const restGuess = 0.5 * (angle[first]! + angle[last]!);
     dir = angle[hi]! - restGuess >= restGuess - angle[lo]! ? 1 : -1;
   }
   const extremeIdx = dir > 0 ? hi : lo;
   const extremeDeg = angle[extremeIdx]!;
-  const restIdx = dir * a0 <= dir * a1 ? first : last;
+  // Rest: the window's lowest point in the rep's direction — a window cut a little up the slope
+  // (a late button press) then still measures from the lowest angle it saw.
+  const restIdx = dir > 0 ? lo : hi;
   const restDeg = angle[restIdx]!;
   const romDeg = Math.abs(extremeDeg - restDeg);
 

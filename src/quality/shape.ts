@@ -1,8 +1,9 @@
 /**
  * The shape of one rep, made comparable between reps and recordings: the excursion from rest
  * in the rep's direction divided by its ROM (0 at rest, 1 at end range), over the rep's
- * active part (from the first to the last time the excursion exceeds `activeLevel` of the ROM,
- * so extra rest that a segmenter or a hand label puts around the movement does not count),
+ * active part (the contiguous stretch around end range where the excursion exceeds
+ * `activeLevel` of the ROM, so extra rest, a bump in it, or the tail of a neighbouring rep that
+ * a segmenter or a hand label puts around the movement does not count),
  * resampled to a fixed number of points. Plus dynamic time warping with a band to compare two
  * such curves.
  */
@@ -50,9 +51,11 @@ export function repShape(
   const rom = ph.romDeg;
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = rom > 0 ? (dir * (angleDeg[i]! - ph.restDeg)) / rom : 0;
-  let a = 0, b = n - 1;
-  while (a < ph.extremeIdx && !(x[a]! >= level)) a++;
-  while (b > ph.extremeIdx && !(x[b]! >= level)) b--;
+  // The contiguous run above the level around the extreme: a bump in the rest before the rep or
+  // the tail of a neighbouring rep inside the window is not part of this one.
+  let a = ph.extremeIdx, b = ph.extremeIdx;
+  while (a > 0 && !(x[a - 1]! < level)) a--;
+  while (b < n - 1 && !(x[b + 1]! < level)) b++;
   // Sub-sample crossing times so the active duration is not quantised to the sample interval.
   const crossing = (i: number, j: number): number => {
     const xi = x[i]!, xj = x[j]!;

@@ -20,6 +20,7 @@ import type { MovementSignal, Rep } from '../reps/rep';
 import type { TemplateMatch } from './types';
 import { QualityInputError } from './errors';
 import { dtwDistance, repShape, type RepShape, type ShapeOptions } from './shape';
+import { refineRepWindow, type RefineOptions } from './window';
 
 /** One supervised rep: a time window of the template recording and its label. */
 export interface LabelledRep {
@@ -35,6 +36,8 @@ export interface TemplateRep extends RepShape {
 }
 
 export interface TemplateOptions extends ShapeOptions {
+  /** Snap each labelled window to its movement (see `window.ts`); `{ maxExtendS: 0 }` keeps windows as given. Default: on, 2 s. */
+  refine?: RefineOptions;
   /** The label that means "done right"; the score is against these reps. Default 'correct'. */
   correctLabel?: string;
   /** ROM tolerance as a log-ratio (ln 1.25 ≈ 0.22: 25 % more or less is one unit). Default 0.22. */
@@ -82,9 +85,10 @@ export function buildTemplate(signal: MovementSignal, labelledReps: readonly Lab
   const up = free.filter((s) => s.direction > 0).length;
   const direction: 1 | -1 = 2 * up >= free.length ? 1 : -1;
   const reps = labelledReps.map((r, i) => {
-    const s = free[i]!.direction === direction ? free[i]! : repShape(signal, r.startS, r.endS, direction, options);
+    const w = refineRepWindow(signal, r.startS, r.endS, direction, options.refine);
+    const s = repShape(signal, w.startS, w.endS, direction, options);
     if (!(s.romDeg > 0)) throw new QualityInputError(`template rep ${i} ('${r.label}', ${r.startS}–${r.endS} s) has no movement`);
-    return { ...s, label: r.label.trim(), startS: r.startS, endS: r.endS };
+    return { ...s, label: r.label.trim(), startS: w.startS, endS: w.endS };
   });
   const labels = [...new Set(reps.map((r) => r.label))];
   if (!labels.includes(correctLabel)) {
@@ -96,6 +100,14 @@ export function buildTemplate(signal: MovementSignal, labelledReps: readonly Lab
 export interface MatchOptions {
   /** Accept a signal whose name differs from the template's. Default false: a template is tied to its signal. */
   allowOtherSignal?: boolean;
+  /**
+   * Which way to measure the rep's excursion. 'own' (default): the rep's own direction
+   * (`rep.direction`, else the larger excursion) — an automatic signal (dominant rotation) picks
+   * its axis sign per recording, so the template's sign says nothing about the session's.
+   * 'template': in the template's direction, so a rep moving the wrong way has ~no ROM (for
+   * calibrated joint angles, where the sign means flexion vs extension).
+   */
+  direction?: 'own' | 'template';
 }
 
 interface Features {
@@ -114,7 +126,12 @@ function features(s: RepShape, t: TemplateRep, o: TemplateOptions): Features {
 }
 
 /** Compare one rep of `signal` with the template: label, 0–100 score, reasons. */
-export function matchTemplate(template: RepTemplate, signal: MovementSignal, rep: Pick<Rep, 'startS' | 'endS'>, options: MatchOptions = {}): TemplateMatch {
+export function matchTemplate(
+  template: RepTemplate,
+  signal: MovementSignal,
+  rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction'>>,
+  options: MatchOptions = {},
+): TemplateMatch {
   if (!template || !Array.isArray(template.reps) || template.reps.length === 0) throw new QualityInputError('template has no reps');
   if (!options.allowOtherSignal && signal.name !== template.signalName) {
     throw new QualityInputError(
@@ -122,8 +139,9 @@ export function matchTemplate(template: RepTemplate, signal: MovementSignal, rep
     );
   }
   const o = template.options;
-  // The template's direction: a rep moving the other way has (almost) no ROM in it.
-  const s = repShape(signal, rep.startS, rep.endS, template.direction, o);
+  const dir = options.direction === 'template' ? template.direction : (rep.direction ?? repShape(signal, rep.startS, rep.endS, undefined, o).direction);
+  const w = refineRepWindow(signal, rep.startS, rep.endS, dir, o.refine);
+  const s = repShape(signal, w.startS, w.endS, dir, o);
   let best: { t: TemplateRep; f: Features } | undefined;
   let bestCorrect: { t: TemplateRep; f: Features } | undefined;
   for (const t of template.reps) {
