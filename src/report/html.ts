@@ -33,8 +33,9 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 4px 7px; border-bottom: 1px solid #edf0f3; text-align: right; white-space: nowrap; }
 th { background: #f7f9fb; font-weight: 600; font-size: 12px; color: #3d4550; white-space: normal; vertical-align: bottom; }
 td.l, th.l { text-align: left; }
-td.flags { text-align: left; white-space: normal; min-width: 240px; color: #8a4b08; }
+td.flags { text-align: left; white-space: normal; min-width: 240px; width: 34%; color: #8a4b08; }
 table.reps td { font-size: 13px; }
+.why { color: #5b6470; font-size: 12px; margin-top: 2px; }
 tr.partial td { color: #8a94a3; }
 .score { display: inline-block; min-width: 34px; padding: 0 6px; border-radius: 10px; text-align: center; font-weight: 600; }
 .s-hi { background: #d9f0d3; color: #1b5e20; } .s-mid { background: #fff1c7; color: #7a5a00; } .s-lo { background: #fde0dc; color: #9b1c1c; }
@@ -89,19 +90,20 @@ export function repTableHtml(reps: readonly ScoredRep[]): string {
   const rows = reps.map((r) => {
     const m = r.metrics;
     const flags = r.flags.map((f) => `<span class="tag">${escapeHtml(f)}</span>`).join('');
-    const reasons = r.match && r.match.reasons.length ? ` title="${escapeHtml(r.match.reasons.join('; '))}"` : '';
+    // The template's reasons (e.g. 'ROM 38° vs 61° in the template') go under the flags: what a therapist reads.
+    const reasons = r.match && r.match.reasons.length ? `<div class="why">${escapeHtml(r.match.reasons.join('; '))}</div>` : '';
     const cells = [
       String(r.rep.index + 1), String(r.rep.set + 1), fmt(r.rep.startS, 1), fmt(m.romDeg, 1), fmt(m.durationS, 1),
       `${fmt(m.concentricS, 1)} / ${fmt(m.eccentricS, 1)}`, fmt(m.holdS, 1), fmt(m.meanVelocityDegS, 0), fmt(m.peakVelocityDegS, 0),
       fmt(m.sparc, 2), fmt(m.logDimensionlessJerk, 1),
     ].map((c) => `<td>${escapeHtml(c)}</td>`);
-    if (withLabel) cells.push(`<td class="l"${reasons}>${escapeHtml(r.match?.label ?? '—')}</td>`);
-    cells.push(`<td>${scoreBadge(r.score)}</td>`, `<td class="flags">${flags}</td>`);
+    if (withLabel) cells.push(`<td class="l">${escapeHtml(r.match?.label ?? '—')}</td>`);
+    cells.push(`<td>${scoreBadge(r.score)}</td>`, `<td class="flags">${flags}${reasons}</td>`);
     return `<tr${r.rep.partial ? ' class="partial"' : ''}>${cells.join('')}</tr>`;
   });
   const ths = head.map((h) => `<th${h === 'flags' || h === 'label' ? ' class="l"' : ''}>${escapeHtml(h)}</th>`).join('');
   return `<div class="scroll"><table class="reps"><thead><tr>${ths}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
-<p class="legend">SPARC and LDLJ (log dimensionless jerk): smoothness, closer to 0 is smoother. Partial reps are greyed and not counted.${withLabel ? ' Hover a label for the reasons.' : ''}</p>`;
+<p class="legend">SPARC and LDLJ (log dimensionless jerk): smoothness, closer to 0 is smoother. Partial reps are greyed and not counted.${withLabel ? ' Label: the closest template rep; the score is against the correct template reps.' : ''}</p>`;
 }
 
 function trendText(v: number, digits: number, unit: string): string {

@@ -33,6 +33,7 @@ describe('renderReportHtml', () => {
     expect(html).toContain('too-fast');
     expect(html).toContain('<span class="score s-hi">85</span>');
     expect(html).toContain('Compared with 2 template reps');
+    expect(html).toContain('<div class="why">tempo 2.1 s vs 5.0 s in the template</div>'); // the template's reasons are shown
     // Sets table and summary.
     expect(html).toMatch(/<td>22\.0<\/td>/); // rest before set 2
     expect(html).toContain('Range of motion over the recording');
