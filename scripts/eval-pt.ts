@@ -42,6 +42,8 @@ const IOU_MIN = 0.5;
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const verbose = args.includes('--verbose');
+/** `--method=inclination` evaluates the other angle definition (for comparison; the default is the configuration reported). */
+const method = args.find((a) => a.startsWith('--method='))?.slice('--method='.length) === 'inclination' ? 'inclination' : 'orientation';
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
   process.stderr.write(`eval-pt: no directory ${dir}\n`);
@@ -135,7 +137,7 @@ for (const subject of SUBJECTS) {
       continue;
     }
     const block = readUnit(file);
-    const signal = dominantRotationSignal(block);
+    const signal = dominantRotationSignal(block, { method });
     const off = countRepsOffline(signal);
     // Streaming: tracker → segmenter, sample by sample.
     const seg = new RepSegmenter();
@@ -143,7 +145,7 @@ for (const subject of SUBJECTS) {
     const tracker = new DominantRotationTracker((t, a) => {
       const r = seg.push(t, a);
       if (r) live.push(r);
-    }, {}, RATE_HZ);
+    }, { method }, RATE_HZ);
     tracker.updateBlock(block);
     tracker.finish();
     const last = seg.finish();

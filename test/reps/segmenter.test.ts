@@ -17,7 +17,7 @@ function stream(seg: RepSegmenter, tS: ArrayLike<number>, angleDeg: ArrayLike<nu
 }
 
 /** Runs streaming and offline; checks they agree on the reps, and both against the truth within `tolS`. */
-function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: Rep[] } {
+function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: readonly Rep[] } {
   const { signal, seq } = simSignal(p, o);
   const live = stream(new RepSegmenter(), signal.tS, signal.angleDeg);
   const off = countRepsOffline(signal).reps;
@@ -83,8 +83,8 @@ describe('RepSegmenter on simulated reps with known times', () => {
 
   it('a whole set of low-amplitude reps after a pause counts (partial is relative to the set, not the session)', () => {
     const { signal } = simSignal({ ...base, reps: 5, sets: 1 });
-    const low = simSignal({ ...base, reps: 5, sets: 1, amplitudeRad: 12 * DEG });
-    // Concatenate: 5 reps of 70°, then (after 15 s) 5 reps of 12°.
+    const low = simSignal({ ...base, reps: 5, sets: 1, amplitudeRad: 21 * DEG });
+    // Concatenate: 5 reps of 70°, then (after 15 s) 5 reps of 21° (30 %: below partialFraction, above newSetFraction).
     const shift = signal.tS[signal.tS.length - 1]! + 15;
     const tS = Float64Array.from([...signal.tS, ...low.signal.tS.map((t) => t + shift)]);
     const angleDeg = Float64Array.from([...signal.angleDeg, ...low.signal.angleDeg]);
