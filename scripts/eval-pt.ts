@@ -161,6 +161,9 @@ for (const subject of SUBJECTS) {
     if (labels.length > 0) {
       const det = off.reps.filter((r) => !r.partial).map((r): [number, number] => [r.startS, r.endS]);
       const m = matchReps(det, labels);
+      if (verbose && m.tp < Math.max(det.length, labels.length)) {
+        process.stdout.write(`${subject} e${ex} unmatched: det ${JSON.stringify(det.filter((d) => !labels.some((l) => iou(d, l) >= IOU_MIN)).map((d) => d.map((v) => +v.toFixed(1))))} labels ${JSON.stringify(labels.filter((l) => !det.some((d) => iou(d, l) >= IOU_MIN)).map((d) => d.map((v) => +v.toFixed(1))))}\n`);
+      }
       const prec = det.length > 0 ? m.tp / det.length : 0;
       const rec = m.tp / labels.length;
       row.f1 = prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
@@ -174,7 +177,7 @@ for (const subject of SUBJECTS) {
       process.stdout.write(`${subject} e${ex}: axis share ${signal.axisShare.toFixed(2)}\n`);
       for (const r of off.reps) {
         process.stdout.write(
-          `  #${r.index} set ${r.set} ${r.startS.toFixed(1)}–${r.endS.toFixed(1)} s peak ${r.peakS.toFixed(1)} rom ${r.romDeg.toFixed(1)}°${r.partial ? ' PARTIAL' : ''} flags ${r.flags}\n`,
+          `  #${r.index} set ${r.set} ${r.startS.toFixed(1)}–${r.endS.toFixed(1)} s peak ${r.peakS.toFixed(1)} rom ${r.romDeg.toFixed(1)}° dir ${r.direction}${r.partial ? ' PARTIAL' : ''} flags ${r.flags}\n`,
         );
       }
     }

@@ -91,9 +91,16 @@ export function dominantRotationSignal(
   const axisShare = acc.axis(axisS);
   const angleDeg = angleSeries(q, n, axisS, p.method, new Float64Array(n));
   orientUp(angleDeg, n, axisS);
+  // Time jumps of more than 1.5 nominal periods are gaps in the source (dropped samples).
+  const rateHz = block.info.rateHz;
+  const gapAfterS: number[] = [];
+  if (rateHz !== undefined && rateHz > 0) {
+    for (let i = 1; i < n; i++) if (block.tS[i]! - block.tS[i - 1]! > 1.5 / rateHz) gapAfterS.push(block.tS[i - 1]!);
+  }
   return {
     tS: block.tS,
     angleDeg,
+    ...(gapAfterS.length > 0 ? { gapAfterS } : {}),
     name: `dominant rotation (sensor ${block.info.sensorId})`,
     axisS,
     axisShare,

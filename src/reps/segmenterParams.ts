@@ -46,13 +46,13 @@ export interface RepSegmenterParams {
    * a rep is faster). It follows a falling signal immediately. Default 0.5.
    */
   restDriftDegS: number;
-  /** Onset / back-at-rest boundary: within this fraction of the excursion of the rest level. Default 0.02. */
+  /** Onset / back-at-rest boundary: within this fraction of the excursion of the rest level. Default 0.01. */
   boundaryFraction: number;
   /** Boundary threshold never below this, deg (sensor noise). Default 0.25. */
   boundaryMinDeg: number;
   /** End range: within this fraction of the excursion of the extreme (start / end of the hold). Default 0.05. */
   holdFraction: number;
-  /** A hold shorter than this is reported as no hold (REP_NO_HOLD, peakS = holdEndS), s. Default 0.5. */
+  /** A hold shorter than this is reported as no hold (REP_NO_HOLD, peakS = holdEndS), s. Default 1. */
   minHoldS: number;
   /** A rep whose ROM is below this fraction of the reference ROM is partial (not counted). Default 0.6. */
   partialFraction: number;
@@ -60,6 +60,10 @@ export interface RepSegmenterParams {
   referenceReps: number;
   /** Rest longer than this between two reps starts a new set (and a new ROM reference), s. Default 6. */
   setPauseS: number;
+  /** A still stretch away from rest longer than this is a new rest pose, not a hold, s. Default 10. */
+  maxHoldS: number;
+  /** A dip below the rest level that comes back within this time leaves the rest level unchanged, s. Default 6. */
+  dipMaxS: number;
   /** Longest excursion (onset → end) kept in the look-back buffer, s; longer ones are cut (REP_TRUNCATED). Default 60. */
   maxRepS: number;
   /** Highest sample rate the look-back buffer is sized for, Hz. Default 200. */
@@ -80,13 +84,15 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   stillBandFraction: 0.08,
   reboundFraction: 0.25,
   restDriftDegS: 0.5,
-  boundaryFraction: 0.02,
+  boundaryFraction: 0.01,
   boundaryMinDeg: 0.25,
   holdFraction: 0.05,
-  minHoldS: 0.5,
+  minHoldS: 1,
   partialFraction: 0.6,
   referenceReps: 5,
   setPauseS: 6,
+  maxHoldS: 10,
+  dipMaxS: 6,
   maxRepS: 60,
   maxRateHz: 200,
   maxGapS: 0.2,
@@ -104,7 +110,7 @@ export class RepParamError extends RangeError {
 }
 
 const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction'] as const;
-const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
+const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
 const NON_NEGATIVE = ['restDriftDegS', 'boundaryMinDeg', 'minHoldS'] as const;
 
 /** Defaults filled in and every field checked; throws {@link RepParamError}. */

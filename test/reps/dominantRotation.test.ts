@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import * as quat from '../../src/math/quat';
+import { dominantRotationSignal, DominantRotationTracker } from '../../src/reps/dominantRotation';
+import { RepParamError } from '../../src/reps/segmenterParams';
+import { principalRotationAxis } from '../../src/reps/principalAxis';
+import { inclinationAngleRad, twistAngleRad, upInSensor } from '../../src/reps/twist';
+import { concatBlocks } from '../../src/samples/block';
+import { kneeFlexionScenario } from '../../src/sim/scenarios';
+import { simulate } from '../../src/sim/simulate';
+
+const DEG = Math.PI / 180;
+
+function rms(a: ArrayLike<number>, b: ArrayLike<number>, from: number): number {
+  let s = 0, n = 0;
+  for (let i = from; i < a.length; i++) {
+    s += (a[i]! - b[i]!) ** 2;
+    n++;
+  }
+  return Math.sqrt(s / n);
+}
+
+describe('twist and inclination angles', () => {
+  it('recover the rotation about the axis, also with a swing about a perpendicular axis', () => {
+    const a = [0, 0.6, 0.8];
+    const qRef = quat.fromAxisAngle(quat.create(), [0.3, -0.2, 0.9], 0.7);
+    for (const th of [-2.5, -0.4, 0, 0.3, 1.2, 3]) {
+      const q = quat.multiply(quat.create(), qRef, quat.fromAxisAngle(quat.create(), a, th));
+      expect(twistAngleRad(qRef, q, a)).toBeCloseTo(th, 10);
+      // A global rotation about the vertical (6D heading drift) does not change the twist about a
+      // horizontal axis to first order.
+    }
+    const up = new Float64Array(3), upRef = new Float64Array(3);
+    const qh = quat.fromAxisAngle(quat.create(), [1, 0, 0], 0.4); // sensor x axis horizontal at qh
+    upInSensor(qh, upRef);
+    const q2 = quat.multiply(quat.create(), qh, quat.fromAxisAngle(quat.create(), [1, 0, 0], 0.5));
+    expect(inclinationAngleRad(upRef, upInSensor(q2, up), [1, 0, 0])).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe('principalRotationAxis', () => {
+  it('finds the axis of a noisy single-axis oscillation despite a few large spikes about another axis', () => {
+    const n = 2000;
+    const ax = [1 / 3, 2 / 3, 2 / 3];
+    const tS = new Float64Array(n), g = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      tS[i] = i / 100;
+      const w = 2 * Math.sin(2 * Math.PI * 0.3 * tS[i]!);
+      for (let k = 0; k < 3; k++) g[3 * i + k] = w * ax[k]! + 0.01 * Math.sin(i * (k + 1.3));
+      if (i % 400 === 7) g[3 * i] += 20; // bumps about x, 20 rad/s
+    }
+    const out = new Float64Array(3);
+    const share = principalRotationAxis(tS, g, 5 * DEG, out);
+    const dot = Math.abs(out[0]! * ax[0]! + out[1]! * ax[1]! + out[2]! * ax[2]!);
+    expect(Math.acos(Math.min(1, dot)) / DEG).toBeLessThan(2);
+    expect(share).toBeGreaterThan(0.9);
+    // No motion: share 0.
+    expect(principalRotationAxis(tS, new Float64Array(3 * n), 5 * DEG, out)).toBe(0);
+  });
+});
+
+describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting error)', () => {
+  // Seated long-arc quad: the knee rests at 90° flexion and extends by 60° (the joint angle goes down).
+  const scenario = kneeFlexionScenario({ posture: 'seated', reps: 5, amplitudeDeg: 60, holdS: 5, noise: 'consumer', mountErrorDeg: 10, seed: 4 });
+  const sim = simulate(scenario, { rateHz: 100, seed: 4 });
+  const block = concatBlocks(sim.blocks['shank']!).block;
+  const kneeDeg = Float64Array.from(sim.truth.joints['knee']!.anglesRad['flexion']!, (v) => v / DEG);
+  const n = block.tS.length;
+
+  it('is the joint angle change (up = away from rest) within 2° rms, for both methods', () => {
+    for (const method of ['orientation', 'inclination'] as const) {
+      const s = dominantRotationSignal(block, { method });
+      expect(s.axisShare).toBeGreaterThan(0.95);
+      const truth = Float64Array.from(kneeDeg, (v) => -(v - kneeDeg[0]!) + s.angleDeg[0]!);
+      expect(rms(s.angleDeg, truth, 0), method).toBeLessThan(2);
+    }
+  });
+
+  it('streaming tracker: every sample delivered in order once; after the warm-up it matches the offline signal', () => {
+    const tS: number[] = [], a: number[] = [];
+    const tr = new DominantRotationTracker((t, v) => {
+      tS.push(t);
+      a.push(v);
+    }, {}, 100);
+    expect(tr.ready).toBe(false);
+    tr.updateBlock(block);
+    tr.finish();
+    expect(tr.ready).toBe(true);
+    expect(tS).toEqual(Array.from(block.tS));
+    const off = dominantRotationSignal(block);
+    const d = Float64Array.from(a, (v, i) => v - off.angleDeg[i]!);
+    const skip = Math.floor(n / 3);
+    const mean = d.subarray(skip).reduce((s, v) => s + v, 0) / (n - skip);
+    expect(rms(d, new Float64Array(n).fill(mean), skip)).toBeLessThan(2);
+    const ax = tr.axisS;
+    expect(Math.abs(ax[0]! * off.axisS[0]! + ax[1]! * off.axisS[1]! + ax[2]! * off.axisS[2]!)).toBeGreaterThan(0.99);
+    tr.reset();
+    expect(tr.ready).toBe(false);
+  });
+
+  it('rejects bad parameters', () => {
+    expect(() => dominantRotationSignal(block, { minRateDegS: -1 })).toThrow(RepParamError);
+    expect(() => dominantRotationSignal(block, { method: 'pca' as never })).toThrow(RepParamError);
+  });
+});
