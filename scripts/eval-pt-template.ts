@@ -28,7 +28,7 @@ import * as quat from '../src/math/quat';
 import { symmetricEigen } from '../src/math/symmetricEigen';
 import { percentile } from '../src/math/stats';
 import type { MovementSignal } from '../src/reps/rep';
-import { buildTemplate, matchTemplate, type LabelledRep } from '../src/quality/index';
+import { buildTemplate, matchTemplate, repShape, type LabelledRep } from '../src/quality/index';
 import { dominantRotationSignal } from '../src/reps/dominantRotation';
 import { countRepsOffline } from '../src/reps/offline';
 
@@ -48,6 +48,8 @@ const signalKind = args.includes('--signal=plane') ? 'plane' : 'dominant';
 const segmenterKind = args.includes('--segmenter=simple') ? 'simple' : 'reps';
 /** `--tolerances=rom,tempo,shape`: override the template tolerances (sensitivity checks). */
 const tolArg = args.find((a) => a.startsWith('--tolerances='))?.slice('--tolerances='.length).split(',').map(Number);
+/** `--session-rom`: pass each recording's 80th percentile rep ROM as `sessionRomDeg` (session-relative ROM). */
+const sessionRom = args.includes('--session-rom');
 const templateOptions = tolArg ? { romTolerance: tolArg[0]!, tempoTolerance: tolArg[1]!, shapeTolerance: tolArg[2]! } : {};
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
@@ -204,12 +206,13 @@ for (const s of SUBJECTS) {
       });
     }
     for (const set of sets) {
+      const sessionRomDeg = sessionRom ? percentile(Float64Array.from(set.reps, (r) => repShape(testSig, r.startS, r.endS, undefined).romDeg), 80) : undefined;
       const right = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const total = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const confusions: string[] = [];
       for (const r of set.reps) {
         const truth = r.truth ?? truthLabel(0.5 * (r.startS + r.endS));
-        const m = matchTemplate(template, testSig, r);
+        const m = matchTemplate(template, testSig, r, sessionRomDeg !== undefined ? { sessionRomDeg } : {});
         total[truth]++;
         if (m.label === truth) right[truth]++;
         else confusions.push(`${truth}→${m.label} @${r.startS.toFixed(0)}s`);

@@ -18,7 +18,7 @@
  */
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { TemplateMatch } from './types';
-import { QualityInputError } from './errors';
+import { QualityInputError, requireInRange } from './errors';
 import { dtwDistance, repShape, type RepShape, type ShapeOptions } from './shape';
 import { refineRepWindow, type RefineOptions } from './window';
 
@@ -108,6 +108,18 @@ export interface MatchOptions {
    * calibrated joint angles, where the sign means flexion vs extension).
    */
   direction?: 'own' | 'template';
+  /**
+   * The session's typical full-rep ROM, deg (e.g. a high percentile of its reps' ROM). When
+   * given, ROM is judged half against the template's absolute ROM and half relative to the
+   * session: ln(ROM / session ROM) against ln(template rep ROM / correct template ROM). Why: the
+   * absolute ROM of the same correct movement shifts between recordings (sensor placement, the
+   * automatic signal's axis, the patient's day) by as much as a 'too-low' rep differs from a
+   * correct one; the relative part keeps "clearly less than this session's best reps" visible.
+   * Assumes most reps of the session are meant to be full; leave it out to judge each rep alone.
+   */
+  sessionRomDeg?: number;
+  /** Weight of the session-relative part, in [0, 1]. Default 0.5. */
+  sessionRomWeight?: number;
 }
 
 interface Features {
@@ -117,8 +129,12 @@ interface Features {
   d: number;
 }
 
-function features(s: RepShape, t: TemplateRep, o: TemplateOptions): Features {
-  const romLog = s.romDeg > 0 ? Math.log(s.romDeg / t.romDeg) : -10;
+function features(s: RepShape, t: TemplateRep, o: TemplateOptions, session?: { romDeg: number; weight: number; correctRomDeg: number }): Features {
+  let romLog = s.romDeg > 0 ? Math.log(s.romDeg / t.romDeg) : -10;
+  if (session && s.romDeg > 0) {
+    const rel = Math.log(s.romDeg / session.romDeg) - Math.log(t.romDeg / session.correctRomDeg);
+    romLog = (1 - session.weight) * romLog + session.weight * rel;
+  }
   const tempoLog = s.activeDurationS > 0 && t.activeDurationS > 0 ? Math.log(s.activeDurationS / t.activeDurationS) : -10;
   const shape = dtwDistance(s.curve, t.curve, o.dtwBandFraction ?? 0.1);
   const d = Math.hypot(romLog / (o.romTolerance ?? 0.22), tempoLog / (o.tempoTolerance ?? 0.22), shape / (o.shapeTolerance ?? 0.1));
@@ -144,8 +160,15 @@ export function matchTemplate(
   const s = repShape(signal, w.startS, w.endS, dir, o);
   let best: { t: TemplateRep; f: Features } | undefined;
   let bestCorrect: { t: TemplateRep; f: Features } | undefined;
+  let session: { romDeg: number; weight: number; correctRomDeg: number } | undefined;
+  if (options.sessionRomDeg !== undefined) {
+    if (!(options.sessionRomDeg > 0)) throw new QualityInputError(`sessionRomDeg must be > 0, got ${options.sessionRomDeg}`);
+    const weight = requireInRange('sessionRomWeight', options.sessionRomWeight ?? 0.5, 0, 1);
+    const correct = template.reps.filter((t) => t.label === template.correctLabel).map((t) => t.romDeg).sort((a, b) => a - b);
+    session = { romDeg: options.sessionRomDeg, weight, correctRomDeg: correct[correct.length >> 1]! };
+  }
   for (const t of template.reps) {
-    const f = features(s, t, o);
+    const f = features(s, t, o, session);
     if (!best || f.d < best.f.d) best = { t, f };
     if (t.label === template.correctLabel && (!bestCorrect || f.d < bestCorrect.f.d)) bestCorrect = { t, f };
   }
