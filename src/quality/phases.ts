@@ -35,7 +35,7 @@ export interface RepPhases {
 export function repPhases(
   angle: Float64Array,
   vel: Float64Array,
-  hint: { direction?: 1 | -1 },
+  hint: { direction?: 1 | -1; restDeg?: number },
   options: PhaseOptions = {},
 ): RepPhases {
   const band = options.holdBandFraction ?? 0.1;
@@ -68,7 +68,9 @@ export function repPhases(
     const a = angle[i]!;
     if (Number.isFinite(a) && dir * a < dir * angle[restIdx]!) restIdx = i;
   }
-  const restDeg = angle[restIdx]!;
+  // A rest level from the segmenter (tracked over the rest before the rep) beats the window's
+  // own low when the rest is restless (a hanging limb swinging past it after each return).
+  const restDeg = hint.restDeg !== undefined && Number.isFinite(hint.restDeg) ? hint.restDeg : angle[restIdx]!;
   const romDeg = Math.abs(extremeDeg - restDeg);
 
   let peakSpeed = 0;
