@@ -27,8 +27,8 @@ import type { InertialBlock, SampleBlock } from '../src/samples/block';
 import * as quat from '../src/math/quat';
 import { symmetricEigen } from '../src/math/symmetricEigen';
 import { percentile } from '../src/math/stats';
-import type { MovementSignal } from '../src/reps/rep';
-import { buildTemplate, matchTemplate, repShape, type LabelledRep } from '../src/quality/index';
+import type { MovementSignal, Rep } from '../src/reps/rep';
+import { buildTemplate, repShape, scoreReps, type LabelledRep } from '../src/quality/index';
 import { dominantRotationSignal } from '../src/reps/dominantRotation';
 import { countRepsOffline } from '../src/reps/offline';
 
@@ -48,8 +48,8 @@ const signalKind = args.includes('--signal=plane') ? 'plane' : 'dominant';
 const segmenterKind = args.includes('--segmenter=simple') ? 'simple' : 'reps';
 /** `--tolerances=rom,tempo,shape`: override the template tolerances (sensitivity checks). */
 const tolArg = args.find((a) => a.startsWith('--tolerances='))?.slice('--tolerances='.length).split(',').map(Number);
-/** `--session-rom`: pass each recording's 80th percentile rep ROM as `sessionRomDeg` (session-relative ROM). */
-const sessionRom = args.includes('--session-rom');
+/** `--per-rep`: judge each rep alone (no session-relative ROM; `scoreReps` does it by default). */
+const perRep = args.includes('--per-rep');
 const templateOptions = tolArg ? { romTolerance: tolArg[0]!, tempoTolerance: tolArg[1]!, shapeTolerance: tolArg[2]! } : {};
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
@@ -206,13 +206,19 @@ for (const s of SUBJECTS) {
       });
     }
     for (const set of sets) {
-      const sessionRomDeg = sessionRom ? percentile(Float64Array.from(set.reps, (r) => repShape(testSig, r.startS, r.endS, undefined).romDeg), 80) : undefined;
+      // Through the public pipeline (`scoreReps`), as the CLI does; hand reps get their direction from the data.
+      const reps: Rep[] = set.reps.map((r, index) =>
+        'index' in r
+          ? (r as Rep)
+          : { index, set: 0, startS: r.startS, peakS: NaN, holdEndS: NaN, endS: r.endS, restDeg: NaN, peakDeg: NaN, romDeg: NaN, direction: repShape(testSig, r.startS, r.endS).direction, partial: false, flags: 0, latencyS: 0 },
+      );
+      const scored = scoreReps(testSig, reps, { template, sessionRelativeRom: !perRep });
       const right = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const total = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const confusions: string[] = [];
-      for (const r of set.reps) {
+      for (const [k, r] of set.reps.entries()) {
         const truth = r.truth ?? truthLabel(0.5 * (r.startS + r.endS));
-        const m = matchTemplate(template, testSig, r, sessionRomDeg !== undefined ? { sessionRomDeg } : {});
+        const m = scored[k]!.match!;
         total[truth]++;
         if (m.label === truth) right[truth]++;
         else confusions.push(`${truth}→${m.label} @${r.startS.toFixed(0)}s`);
