@@ -108,7 +108,8 @@ export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options:
     let score: number;
     if (match) score = match.score;
     else {
-      score = Number.isFinite(m.consistency) ? m.consistency : 100;
+      // No reference to be consistent with (a single rep): full marks if it moved at all.
+      score = Number.isFinite(m.consistency) ? m.consistency : m.romDeg > 0 ? 100 : 0;
       if (rep.partial && refRomDeg > 0) score *= Math.min(1, m.romDeg / refRomDeg);
     }
     return { rep, metrics: m, ...(match ? { match } : {}), score: Math.max(0, Math.min(100, score)), flags };
