@@ -298,7 +298,10 @@ if (write) {
     '## Rep quality: template labels on UCI PT',
     '',
     `Subjects s1–s3, 8 exercises, unit 2 (unit 4 for exercise 2), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; produced by \`npm run eval:pt-template -- ../shared/datasets/uci-pt --write\` (scripts/eval-pt-template.ts) in ${elapsedS.toFixed(1)} s.`,
-    'Template: one rep per type from the same subject\'s `template_session.txt` / `template_times.txt`; label = nearest template rep in the combined ROM-ratio / tempo-ratio / DTW-shape distance (`matchTemplate`, default tolerances, no per-exercise tuning). Truth per rep from its window ([0,100) s correct, [100,160) s too-fast, [160,end) too-low) or, for `hand`, from `s1/eK/test_times.csv`. Published reference (all 5 subjects, exercise and type): 88.65 %.',
+    'Template: one rep per type from the same subject\'s `template_session.txt` / `template_times.txt` (`buildTemplate`, labelled windows snapped to the movement). ' +
+      'Each test rep labelled by `scoreReps(signal, reps, { template })` = `matchTemplate`: nearest template rep in the combined ROM-ratio / tempo-ratio / DTW-shape distance, ROM judged half against the template and half against the session\'s 80th-percentile ROM; default tolerances, one configuration for all exercises. ' +
+      'Reps: `auto` = every rep the segmenter found (partial ones and extras included; each takes the truth of the window its midpoint falls in: [0,100) s correct, [100,160) s too-fast, [160,end) too-low); `hand` = the 30 hand-labelled reps of `s1/eK/test_times.csv` with their types. ' +
+      'Published reference (all 5 subjects, exercise and type together): 88.65 %.',
     '',
     table,
     end,
