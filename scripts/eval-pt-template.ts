@@ -27,8 +27,8 @@ import type { InertialBlock, SampleBlock } from '../src/samples/block';
 import * as quat from '../src/math/quat';
 import { symmetricEigen } from '../src/math/symmetricEigen';
 import { percentile } from '../src/math/stats';
-import type { MovementSignal } from '../src/reps/rep';
-import { buildTemplate, matchTemplate, repShape, type LabelledRep } from '../src/quality/index';
+import type { MovementSignal, Rep } from '../src/reps/rep';
+import { buildTemplate, repShape, scoreReps, type LabelledRep } from '../src/quality/index';
 import { dominantRotationSignal } from '../src/reps/dominantRotation';
 import { countRepsOffline } from '../src/reps/offline';
 
@@ -42,14 +42,21 @@ type Label = (typeof TYPES)[number];
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
-/** `--signal plane`: this script's own up-direction plane angle instead of the reps helper's dominant rotation. */
-const signalKind = args.includes('--signal=plane') ? 'plane' : 'dominant';
-/** `--segmenter simple`: this script's hysteresis segmenter instead of `countRepsOffline`. */
-const segmenterKind = args.includes('--segmenter=simple') ? 'simple' : 'reps';
+interface Config {
+  /** 'dominant': the reps helper's `dominantRotationSignal`; 'plane': this script's up-direction plane angle. */
+  signal: 'dominant' | 'plane';
+  /** 'reps': `countRepsOffline`; 'simple': this script's hysteresis segmenter. */
+  segmenter: 'reps' | 'simple';
+  /** Judge each rep alone (no session-relative ROM, which `scoreReps` uses by default). */
+  perRep: boolean;
+}
+const mainConfig: Config = {
+  signal: args.includes('--signal=plane') ? 'plane' : 'dominant',
+  segmenter: args.includes('--segmenter=simple') ? 'simple' : 'reps',
+  perRep: args.includes('--per-rep'),
+};
 /** `--tolerances=rom,tempo,shape`: override the template tolerances (sensitivity checks). */
 const tolArg = args.find((a) => a.startsWith('--tolerances='))?.slice('--tolerances='.length).split(',').map(Number);
-/** `--session-rom`: pass each recording's 80th percentile rep ROM as `sessionRomDeg` (session-relative ROM). */
-const sessionRom = args.includes('--session-rom');
 const templateOptions = tolArg ? { romTolerance: tolArg[0]!, tempoTolerance: tolArg[1]!, shapeTolerance: tolArg[2]! } : {};
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
 if (!existsSync(dir)) {
@@ -169,7 +176,7 @@ interface Row {
   confusions: string[];
 }
 
-const started = Date.now();
+function evaluate(cfg: Config): Row[] {
 const rows: Row[] = [];
 for (const s of SUBJECTS) {
   for (const e of EXERCISES) {
@@ -184,13 +191,13 @@ for (const s of SUBJECTS) {
     const tplBlock = readUnit(join(base, `u${unit}`, 'template_session.txt'));
     const testBlock = readUnit(join(base, `u${unit}`, 'test.txt'));
     // Both recordings come from the same unit: one signal name, so the template's sensor check passes.
-    const name = `${signalKind === 'plane' ? 'up-direction plane angle' : 'dominant rotation'} (unit ${unit})`;
+    const name = `${cfg.signal === 'plane' ? 'up-direction plane angle' : 'dominant rotation'} (unit ${unit})`;
     const tplSig: MovementSignal =
-      signalKind === 'plane' ? planeAngleSignal(tplBlock, firstStart - 0.2, firstStart + 0.2, name) : { ...dominantRotationSignal(tplBlock), name };
+      cfg.signal === 'plane' ? planeAngleSignal(tplBlock, firstStart - 0.2, firstStart + 0.2, name) : { ...dominantRotationSignal(tplBlock), name };
     const testSig: MovementSignal =
-      signalKind === 'plane' ? planeAngleSignal(testBlock, testBlock.tS[0]!, testBlock.tS[0]! + 1, name) : { ...dominantRotationSignal(testBlock), name };
+      cfg.signal === 'plane' ? planeAngleSignal(testBlock, testBlock.tS[0]!, testBlock.tS[0]! + 1, name) : { ...dominantRotationSignal(testBlock), name };
     const template = buildTemplate(tplSig, labelled, templateOptions);
-    const autoReps = segmenterKind === 'simple' ? autoSegment(testSig) : countRepsOffline(testSig).reps;
+    const autoReps = cfg.segmenter === 'simple' ? autoSegment(testSig) : countRepsOffline(testSig).reps;
     const sets: Array<{ boundaries: 'auto' | 'hand'; reps: ReadonlyArray<{ startS: number; endS: number; truth?: Label }> }> = [
       { boundaries: 'auto', reps: autoReps },
     ];
@@ -206,13 +213,19 @@ for (const s of SUBJECTS) {
       });
     }
     for (const set of sets) {
-      const sessionRomDeg = sessionRom ? percentile(Float64Array.from(set.reps, (r) => repShape(testSig, r.startS, r.endS, undefined).romDeg), 80) : undefined;
+      // Through the public pipeline (`scoreReps`), as the CLI does; hand reps get their direction from the data.
+      const reps: Rep[] = set.reps.map((r, index) =>
+        'index' in r
+          ? (r as Rep)
+          : { index, set: 0, startS: r.startS, peakS: NaN, holdEndS: NaN, endS: r.endS, restDeg: NaN, peakDeg: NaN, romDeg: NaN, direction: repShape(testSig, r.startS, r.endS).direction, partial: false, flags: 0, latencyS: 0 },
+      );
+      const scored = scoreReps(testSig, reps, { template, sessionRelativeRom: !cfg.perRep });
       const right = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const total = { correct: 0, 'too-fast': 0, 'too-low': 0 };
       const confusions: string[] = [];
-      for (const r of set.reps) {
+      for (const [k, r] of set.reps.entries()) {
         const truth = r.truth ?? truthLabel(0.5 * (r.startS + r.endS));
-        const m = matchTemplate(template, testSig, r, sessionRomDeg !== undefined ? { sessionRomDeg } : {});
+        const m = scored[k]!.match!;
         total[truth]++;
         if (m.label === truth) right[truth]++;
         else confusions.push(`${truth}→${m.label} @${r.startS.toFixed(0)}s`);
@@ -221,9 +234,14 @@ for (const s of SUBJECTS) {
     }
   }
 }
+return rows;
+}
+
+const started = Date.now();
+const rows = evaluate(mainConfig);
 
 const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(0)} %` : '–');
-function summary(filter: (r: Row) => boolean): { right: Record<Label, number>; total: Record<Label, number> } {
+function summary(rows: Row[], filter: (r: Row) => boolean): { right: Record<Label, number>; total: Record<Label, number> } {
   const right = { correct: 0, 'too-fast': 0, 'too-low': 0 }, total = { correct: 0, 'too-fast': 0, 'too-low': 0 };
   for (const r of rows.filter(filter)) for (const t of TYPES) (right[t] += r.right[t]), (total[t] += r.total[t]);
   return { right, total };
@@ -243,13 +261,30 @@ for (const [what, f] of [
   ['auto boundaries, s1–s3', (r: Row) => r.boundaries === 'auto'],
   ['hand boundaries (test_times.csv), s1', (r: Row) => r.boundaries === 'hand'],
 ] as const) {
-  const { right, total } = summary(f);
+  const { right, total } = summary(rows, f);
   lines.push(
     `- **${what}**: per-rep label accuracy **${pct(sum(right), sum(total))}** (${sum(right)}/${sum(total)}); correct ${pct(right.correct, total.correct)}, too-fast ${pct(right['too-fast'], total['too-fast'])}, too-low ${pct(right['too-low'], total['too-low'])}.`,
   );
 }
 const autoRows = rows.filter((r) => r.boundaries === 'auto');
 lines.push(`- auto segmenter: ${autoRows.filter((r) => r.detected === 30).length}/${autoRows.length} recordings with exactly 30 reps found (${autoRows.reduce((a, r) => a + r.detected, 0)} reps in all, 720 expected).`);
+const describe = (c: Config): string =>
+  `${c.signal === 'dominant' ? 'dominant rotation' : 'plane angle'} + ${c.segmenter === 'reps' ? 'countRepsOffline' : 'simple segmenter'}${c.perRep ? ', each rep alone' : ', session-relative ROM'}`;
+lines.splice(lines.length - 3, 0, `Configuration of the table: ${describe(mainConfig)}.`, '');
+if (write) {
+  // The other configurations, for comparison (summary only).
+  lines.push('', 'Other configurations (per-rep label accuracy, auto boundaries s1–s3 / hand boundaries s1):', '');
+  for (const c of [
+    { signal: 'dominant', segmenter: 'reps', perRep: false },
+    { signal: 'dominant', segmenter: 'reps', perRep: true },
+    { signal: 'plane', segmenter: 'simple', perRep: false },
+    { signal: 'plane', segmenter: 'simple', perRep: true },
+  ] as Config[]) {
+    const r = evaluate(c);
+    const a = summary(r, (x) => x.boundaries === 'auto'), h = summary(r, (x) => x.boundaries === 'hand');
+    lines.push(`- ${describe(c)}: ${pct(sum(a.right), sum(a.total))} (${sum(a.right)}/${sum(a.total)}) / ${pct(sum(h.right), sum(h.total))} (${sum(h.right)}/${sum(h.total)})`);
+  }
+}
 const elapsedS = (Date.now() - started) / 1000;
 const table = lines.join('\n');
 process.stdout.write(`${table}\n\n(${elapsedS.toFixed(1)} s)\n`);
@@ -263,7 +298,10 @@ if (write) {
     '## Rep quality: template labels on UCI PT',
     '',
     `Subjects s1–s3, 8 exercises, unit 2 (unit 4 for exercise 2), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; produced by \`npm run eval:pt-template -- ../shared/datasets/uci-pt --write\` (scripts/eval-pt-template.ts) in ${elapsedS.toFixed(1)} s.`,
-    'Template: one rep per type from the same subject\'s `template_session.txt` / `template_times.txt`; label = nearest template rep in the combined ROM-ratio / tempo-ratio / DTW-shape distance (`matchTemplate`, default tolerances, no per-exercise tuning). Truth per rep from its window ([0,100) s correct, [100,160) s too-fast, [160,end) too-low) or, for `hand`, from `s1/eK/test_times.csv`. Published reference (all 5 subjects, exercise and type): 88.65 %.',
+    'Template: one rep per type from the same subject\'s `template_session.txt` / `template_times.txt` (`buildTemplate`, labelled windows snapped to the movement). ' +
+      'Each test rep labelled by `scoreReps(signal, reps, { template })` = `matchTemplate`: nearest template rep in the combined ROM-ratio / tempo-ratio / DTW-shape distance, ROM judged half against the template and half against the session\'s 80th-percentile ROM; default tolerances, one configuration for all exercises. ' +
+      'Reps: `auto` = every rep the segmenter found (partial ones and extras included; each takes the truth of the window its midpoint falls in: [0,100) s correct, [100,160) s too-fast, [160,end) too-low); `hand` = the 30 hand-labelled reps of `s1/eK/test_times.csv` with their types. ' +
+      'Published reference (all 5 subjects, exercise and type together): 88.65 %.',
     '',
     table,
     end,

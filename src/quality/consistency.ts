@@ -47,7 +47,7 @@ export function consistencyReference(shapes: readonly RepShape[], partial?: read
 
 /** Shapes of every rep (each in its own direction). */
 export function repShapes(signal: MovementSignal, reps: readonly Rep[], options: ShapeOptions = {}): RepShape[] {
-  return reps.map((r) => repShape(signal, r.startS, r.endS, r.direction, options));
+  return reps.map((r) => repShape(signal, r.startS, r.endS, r.direction, options, r.restDeg));
 }
 
 /** 0–100 consistency of `shape` with `ref` (NaN without a reference or ROM). */

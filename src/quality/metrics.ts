@@ -30,11 +30,17 @@ export interface RepMetricsOptions extends ConsistencyOptions {
 }
 
 /** Measures of one rep. Throws QualityInputError when the rep holds < 2 samples of the signal. */
-export function repMetrics(signal: MovementSignal, rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction'>>, options: RepMetricsOptions = {}): RepMetrics {
+export function repMetrics(
+  signal: MovementSignal,
+  rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction' | 'restDeg'>>,
+  options: RepMetricsOptions = {},
+): RepMetrics {
   const rateHz = signalRateHz(signal);
   const [i0, i1] = windowIndices(signal, rep.startS, rep.endS);
   const { angleDeg, velocityDegS } = smoothedVelocity(signal, i0, i1, rateHz, options);
-  const ph = repPhases(angleDeg, velocityDegS, rep.direction === undefined ? {} : { direction: rep.direction }, options);
+  // The segmenter's rest level when the rep carries one (see phases.ts), else the window's own.
+  const hint = { ...(rep.direction === undefined ? {} : { direction: rep.direction }), ...(rep.restDeg === undefined ? {} : { restDeg: rep.restDeg }) };
+  const ph = repPhases(angleDeg, velocityDegS, hint, options);
   const t = signal.tS;
   const tHoldStart = t[i0 + ph.holdStartIdx]!;
   const tHoldEnd = t[i0 + ph.holdEndIdx]!;
@@ -62,7 +68,7 @@ export function repMetrics(signal: MovementSignal, rep: Pick<Rep, 'startS' | 'en
     );
   }
   let consistency = NaN;
-  if (options.reference) consistency = consistencyScore(repShape(signal, rep.startS, rep.endS, ph.direction, options), options.reference, options);
+  if (options.reference) consistency = consistencyScore(repShape(signal, rep.startS, rep.endS, ph.direction, options, rep.restDeg), options.reference, options);
 
   return {
     romDeg: ph.romDeg,

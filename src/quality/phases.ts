@@ -30,12 +30,12 @@ export interface RepPhases {
 /**
  * Phases of the rep window `angle` (smoothed, may hold NaN) with velocity `vel`.
  * `direction` comes from the rep when known; otherwise the larger excursion from the mean of
- * the two window ends sets it. Rest is the window's lowest point in that direction.
+ * the two window ends sets it. Rest is the lowest point in that direction before end range.
  */
 export function repPhases(
   angle: Float64Array,
   vel: Float64Array,
-  hint: { direction?: 1 | -1 },
+  hint: { direction?: 1 | -1; restDeg?: number },
   options: PhaseOptions = {},
 ): RepPhases {
   const band = options.holdBandFraction ?? 0.1;
@@ -60,10 +60,17 @@ export function repPhases(
   }
   const extremeIdx = dir > 0 ? hi : lo;
   const extremeDeg = angle[extremeIdx]!;
-  // Rest: the window's lowest point in the rep's direction — a window cut a little up the slope
-  // (a late button press) then still measures from the lowest angle it saw.
-  const restIdx = dir > 0 ? lo : hi;
-  const restDeg = angle[restIdx]!;
+  // Rest: the lowest point (in the rep's direction) before end range — the starting position; a
+  // window cut a little up the slope still measures from the lowest angle it saw, and a return
+  // that swings past rest (a hanging forearm) does not inflate the ROM.
+  let restIdx = first;
+  for (let i = first; i <= extremeIdx; i++) {
+    const a = angle[i]!;
+    if (Number.isFinite(a) && dir * a < dir * angle[restIdx]!) restIdx = i;
+  }
+  // A rest level from the segmenter (tracked over the rest before the rep) beats the window's
+  // own low when the rest is restless (a hanging limb swinging past it after each return).
+  const restDeg = hint.restDeg !== undefined && Number.isFinite(hint.restDeg) ? hint.restDeg : angle[restIdx]!;
   const romDeg = Math.abs(extremeDeg - restDeg);
 
   let peakSpeed = 0;

@@ -1,6 +1,9 @@
 /**
  * Scores and flags for every rep of a session.
  *
+ * With a template, each rep gets `matchTemplate`'s label, score and reasons; by default (≥ 5 reps)
+ * its ROM is judged half against the template and half against this session's typical full ROM
+ * (80th percentile of the reps' ROM), see `MatchOptions.sessionRomDeg`.
  * Score (0–100): the template score when a template is given; otherwise the rep's consistency
  * with the session's typical rep, scaled down by the ROM fraction for a partial rep.
  * Flags (strings, stable for the CLI/report):
@@ -34,6 +37,24 @@ export interface ScoreOptions extends Omit<RepMetricsOptions, 'reference'>, Matc
   compensationLimitDeg?: number;
   /** Default 50. */
   inconsistentBelow?: number;
+  /**
+   * With a template: judge ROM half relative to this session's typical full ROM (see
+   * `MatchOptions.sessionRomDeg`). Default: on when the session has ≥ `sessionRomMinReps` reps.
+   */
+  sessionRelativeRom?: boolean;
+  /** Default 5. */
+  sessionRomMinReps?: number;
+  /** Percentile of the session's rep ROMs taken as its typical full ROM. Default 80 (the upper reps, as most are meant to be full). */
+  sessionRomPercentile?: number;
+}
+
+/** p-th percentile (linear interpolation) of the finite values. */
+function percentileOf(v: number[], p: number): number {
+  const s = v.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const x = (p / 100) * (s.length - 1);
+  const i = Math.floor(x);
+  return i + 1 < s.length ? s[i]! + (x - i) * (s[i + 1]! - s[i]!) : s[i]!;
 }
 
 function median(v: number[]): number {
@@ -46,9 +67,13 @@ function median(v: number[]): number {
 /** Measures, template verdict, score and flags of every rep. */
 export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options: ScoreOptions = {}): ScoredRep[] {
   const { template } = options;
-  const reference = consistencyReference(repShapes(signal, reps, options), reps.map((r) => r.partial));
+  const shapes = repShapes(signal, reps, options);
+  const reference = consistencyReference(shapes, reps.map((r) => r.partial));
   const metrics: RepMetrics[] = reps.map((r) => repMetrics(signal, r, reference ? { ...options, reference } : options));
-  const matches: (TemplateMatch | undefined)[] = reps.map((r) => (template ? matchTemplate(template, signal, r, options) : undefined));
+  const useSession = options.sessionRelativeRom ?? reps.length >= (options.sessionRomMinReps ?? 5);
+  const sessionRomDeg = useSession ? percentileOf(shapes.map((s) => s.romDeg), options.sessionRomPercentile ?? 80) : NaN;
+  const matchOptions = sessionRomDeg > 0 ? { ...options, sessionRomDeg } : options;
+  const matches: (TemplateMatch | undefined)[] = reps.map((r) => (template ? matchTemplate(template, signal, r, matchOptions) : undefined));
 
   const full = metrics.filter((_, i) => !reps[i]!.partial);
   let refRomDeg = median(full.map((m) => m.romDeg));
@@ -83,7 +108,8 @@ export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options:
     let score: number;
     if (match) score = match.score;
     else {
-      score = Number.isFinite(m.consistency) ? m.consistency : 100;
+      // No reference to be consistent with (a single rep): full marks if it moved at all.
+      score = Number.isFinite(m.consistency) ? m.consistency : m.romDeg > 0 ? 100 : 0;
       if (rep.partial && refRomDeg > 0) score *= Math.min(1, m.romDeg / refRomDeg);
     }
     return { rep, metrics: m, ...(match ? { match } : {}), score: Math.max(0, Math.min(100, score)), flags };

@@ -38,6 +38,7 @@ export function repShape(
   endS: number,
   direction?: 1 | -1,
   options: ShapeOptions = {},
+  restDeg?: number,
 ): RepShape {
   const points = options.points ?? 64;
   if (!Number.isInteger(points) || points < 4) throw new QualityInputError(`shape points must be an integer ≥ 4, got ${points}`);
@@ -45,7 +46,7 @@ export function repShape(
   const rateHz = signalRateHz(signal);
   const [i0, i1] = windowIndices(signal, startS, endS);
   const { angleDeg, velocityDegS } = smoothedVelocity(signal, i0, i1, rateHz, options);
-  const ph = repPhases(angleDeg, velocityDegS, direction === undefined ? {} : { direction }, options);
+  const ph = repPhases(angleDeg, velocityDegS, { ...(direction === undefined ? {} : { direction }), ...(restDeg === undefined ? {} : { restDeg }) }, options);
   const dir = ph.direction;
   const n = angleDeg.length;
   const rom = ph.romDeg;

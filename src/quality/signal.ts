@@ -6,9 +6,14 @@ import { filtfiltInPlace } from '../math/butterworth';
 import type { MovementSignal } from '../reps/rep';
 import { QualityInputError } from './errors';
 
+/** Rates already worked out, per time array (every rep of a session asks again). */
+const rateCache = new WeakMap<Float64Array, number>();
+
 /** Median sample interval → rate, Hz. Robust to a few irregular intervals. */
 export function signalRateHz(signal: MovementSignal): number {
   const t = signal.tS;
+  const cached = rateCache.get(t);
+  if (cached !== undefined && signal.angleDeg.length === t.length) return cached;
   const n = t.length;
   if (n < 2) throw new QualityInputError(`signal '${signal.name}' has ${n} sample(s); at least 2 are needed`);
   if (signal.angleDeg.length !== n) {
@@ -20,6 +25,7 @@ export function signalRateHz(signal: MovementSignal): number {
   d.sort();
   const dt = d[m >> 1]!;
   if (!(dt > 0)) throw new QualityInputError(`signal '${signal.name}': sample times are not increasing`);
+  rateCache.set(t, 1 / dt);
   return 1 / dt;
 }
 

@@ -145,7 +145,7 @@ function features(s: RepShape, t: TemplateRep, o: TemplateOptions, session?: { r
 export function matchTemplate(
   template: RepTemplate,
   signal: MovementSignal,
-  rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction'>>,
+  rep: Pick<Rep, 'startS' | 'endS'> & Partial<Pick<Rep, 'direction' | 'restDeg'>>,
   options: MatchOptions = {},
 ): TemplateMatch {
   if (!template || !Array.isArray(template.reps) || template.reps.length === 0) throw new QualityInputError('template has no reps');
@@ -157,7 +157,7 @@ export function matchTemplate(
   const o = template.options;
   const dir = options.direction === 'template' ? template.direction : (rep.direction ?? repShape(signal, rep.startS, rep.endS, undefined, o).direction);
   const w = refineRepWindow(signal, rep.startS, rep.endS, dir, o.refine);
-  const s = repShape(signal, w.startS, w.endS, dir, o);
+  const s = repShape(signal, w.startS, w.endS, dir, o, rep.restDeg);
   let best: { t: TemplateRep; f: Features } | undefined;
   let bestCorrect: { t: TemplateRep; f: Features } | undefined;
   let session: { romDeg: number; weight: number; correctRomDeg: number } | undefined;

@@ -116,3 +116,31 @@ describe('summariseSession', () => {
     expect(s.romTrendDegPerRep).toBeNaN();
   });
 });
+
+describe('scoreReps on awkward input', () => {
+  it('no reps, one rep, no movement', () => {
+    const { signal, reps } = simSession({ reps: 1, startS: 1, amplitudeRad: 60 * DEG, riseS: 1.5, holdS: 2 }, { rateHz: 50 });
+    expect(scoreReps(signal, [])).toEqual([]);
+    const one = scoreReps(signal, reps);
+    expect(one[0]!.score).toBe(100);
+    expect(one[0]!.metrics.consistency).toBeGreaterThan(99); // consistent with itself
+    const flat = { ...signal, angleDeg: new Float64Array(signal.tS.length) };
+    const still = scoreReps(flat, reps);
+    expect(still[0]!.metrics.romDeg).toBe(0);
+    expect(still[0]!.score).toBe(0);
+  });
+
+  it('500 reps in well under a few seconds', () => {
+    const { signal, reps } = simSession({ reps: 500, startS: 1, amplitudeRad: 50 * DEG, riseS: 0.8, holdS: 0.5, restS: 0.5, amplitudeVariation: 0.05, seed: 5 }, { rateHz: 25 });
+    const t0 = performance.now();
+    const scored = scoreReps(signal, reps);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(scored).toHaveLength(500);
+    expect(summariseSession(scored).count).toBe(500);
+  });
+
+  it('a rep outside the signal is a QualityInputError', () => {
+    const { signal, reps } = simSession({ reps: 1, startS: 1, amplitudeRad: 60 * DEG, riseS: 1.5 }, { rateHz: 50 });
+    expect(() => scoreReps(signal, [{ ...reps[0]!, startS: 500, endS: 505 }])).toThrow(QualityInputError);
+  });
+});

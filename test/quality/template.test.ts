@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { QualityInputError } from '../../src/quality/errors';
 import { buildTemplate, matchTemplate, type LabelledRep } from '../../src/quality/template';
 import { dtwDistance } from '../../src/quality/shape';
+import { scoreReps } from '../../src/quality/score';
 import { simSession, type SimSession } from './helpers';
 
 const DEG = Math.PI / 180;
@@ -78,6 +79,16 @@ describe('template mode', () => {
     expect(fast.reasons.some((r) => /faster/.test(r))).toBe(true);
     expect(fast.tempoRatio!).toBeLessThan(0.6);
     expect(matches[0]!.shapeDistanceDeg).toBeLessThan(6);
+  });
+
+  it('scoreReps (session-relative ROM by default) gives the same labels', () => {
+    const { s: tpl, labelled } = templateSession();
+    const template = buildTemplate(tpl.signal, labelled);
+    const { s, truth } = laterSession();
+    const scored = scoreReps(s.signal, s.reps, { template });
+    expect(scored.map((x) => x.match!.label)).toEqual(truth);
+    expect(scored[8]!.flags).toContain('too-low');
+    expect(scored[4]!.flags).toContain('too-fast');
   });
 
   it('works the same with several template reps per label', () => {
