@@ -65,3 +65,9 @@ export * as sim from './sim/index';
 
 // reps/ — repetition segmentation: automatic single-sensor signal, streaming segmenter, offline counter.
 export * from './reps/index';
+
+// quality/ — per-rep measures, template mode, session summary.
+export * from './quality/index';
+
+// report/ — the analysis report model and its self-contained HTML rendering.
+export * as report from './report/index';

@@ -9,6 +9,7 @@
  * magnetometer-free heading alignment when both joint axes are known → JointAngleStage.
  */
 import { readSession } from '../io/node/session';
+import type { SessionRecording } from '../io/node/session';
 import * as quat from '../math/quat';
 import type { Quat } from '../math/quat';
 import type { Side } from '../kinematics/body';
@@ -40,7 +41,7 @@ const MIN_HEADING_CONFIDENCE = 0.5;
 /** Length of the still start used for the long axis by functional calibration, s. */
 const FUNCTIONAL_STILL_S = 1;
 
-interface JointCalibration {
+export interface JointCalibration {
   proximal: MountResult;
   distal: MountResult;
   quality: CalibrationQuality;
@@ -217,27 +218,55 @@ function fmtNum(v: number, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
-async function run(ctx: CommandContext): Promise<number> {
-  const { common, values, positionals, io } = ctx;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no session given (a directory with one file per sensor)' : `one session at a time, got ${positionals.length}`);
+/** What selects and calibrates a joint: the options of `angles`, shared with `reps` and `analyze`. */
+export interface JointOptions {
+  /** As given: a joint name or 'hinge'. */
+  readonly jointArg: string;
+  readonly proximal: string;
+  readonly distal: string;
+  readonly side: Side;
+  readonly spec: CalibrateSpec;
+  readonly useMag: boolean;
+}
+
+/** `--joint`, `--proximal`, `--distal`, `--side`, `--calibrate`, `--mag` (UsageError when incomplete or bad). */
+export function parseJointOptions(values: CommandContext['values']): JointOptions {
   const jointArg = values.joint as string | undefined;
   if (jointArg === undefined) throw new UsageError(`--joint is required (${ANGLE_JOINTS.join(', ')})`);
   if (!(ANGLE_JOINTS as readonly string[]).includes(jointArg)) throw new UsageError(`unknown joint '${jointArg}' (joints: ${ANGLE_JOINTS.join(', ')})`);
-  const proxName = values.proximal as string | undefined, distName = values.distal as string | undefined;
-  if (proxName === undefined || distName === undefined) throw new UsageError('--proximal and --distal name the two sensors');
-  if (proxName === distName) throw new UsageError('--proximal and --distal must be different sensors');
+  const proximal = values.proximal as string | undefined, distal = values.distal as string | undefined;
+  if (proximal === undefined || distal === undefined) throw new UsageError('--proximal and --distal name the two sensors');
+  if (proximal === distal) throw new UsageError('--proximal and --distal must be different sensors');
   const sideArg = (values.side as string | undefined) ?? 'right';
   if (sideArg !== 'left' && sideArg !== 'right') throw new UsageError(`--side must be left or right, got '${sideArg}'`);
-  const side: Side = sideArg;
-  const isHinge = jointArg === 'hinge';
   const spec = parseCalibrate((values.calibrate as string | undefined) ?? 'functional');
-  if (common.json && common.out === undefined) throw new UsageError('--json prints the summary on stdout: give the angle CSV a file with -o');
-  const joint: JointName = isHinge ? 'elbow' : (jointArg as JointName);
-  const path = positionals[0]!;
+  return { jointArg, proximal, distal, side: sideArg, spec, useMag: values.mag === true };
+}
 
-  const session = await readSession(path, readerOptions(common));
-  const pBlocks = await readSensorBlocks(session.recordings, proxName, path);
-  const dBlocks = await readSensorBlocks(session.recordings, distName, path);
+/** Joint angles of a session on the two sensors' common clock (see the module comment). */
+export interface JointAngleResult {
+  readonly al: AlignedBlocks;
+  readonly cal: JointCalibration;
+  readonly hinge: HingeAxisResult | undefined;
+  /** The kinematic joint (elbow for a generic hinge). */
+  readonly joint: JointName;
+  readonly isHinge: boolean;
+  /** Column names of the angles, e.g. ['flexion_deg', 'adduction_deg', 'rotation_deg'] or ['angle_deg']. */
+  readonly names: readonly string[];
+  /** 3 per row, rad; NaN where the row has no data from both sensors. */
+  readonly anglesRad: Float64Array;
+  readonly uncRad: Float64Array;
+  readonly rowOk: Uint8Array;
+  readonly okCount: number;
+}
+
+/** Read both sensors, align, orient, calibrate and compute the joint angles. Exit-1 errors as JointDataError. */
+export async function computeJointAngles(path: string, recordings: readonly SessionRecording[], o: JointOptions): Promise<JointAngleResult> {
+  const { proximal: proxName, distal: distName, side, spec, useMag } = o;
+  const isHinge = o.jointArg === 'hinge';
+  const joint: JointName = isHinge ? 'elbow' : (o.jointArg as JointName);
+  const pBlocks = await readSensorBlocks(recordings, proxName, path);
+  const dBlocks = await readSensorBlocks(recordings, distName, path);
   let al: AlignedBlocks;
   try {
     al = alignBlocks([...pBlocks, ...dBlocks]);
@@ -245,7 +274,6 @@ async function run(ctx: CommandContext): Promise<number> {
     throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' cannot be put on one clock: ${(e as Error).message.replace(/^alignBlocks: /, '')}`);
   }
   if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
-  const useMag = values.mag === true;
   const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
   const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
   let hinge: HingeAxisResult | undefined;
@@ -272,8 +300,24 @@ async function run(ctx: CommandContext): Promise<number> {
     const a0 = res.anglesRad[3 * first]!;
     for (let i = 0; i < res.rowOk.length; i++) res.anglesRad[3 * i] = res.anglesRad[3 * i]! - a0;
   }
-
   const names = isHinge ? ['angle_deg'] : angleColumnNames(joint);
+  return { al, cal, hinge, joint, isHinge, names, ...res };
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { common, values, positionals, io } = ctx;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no session given (a directory with one file per sensor)' : `one session at a time, got ${positionals.length}`);
+  const jo = parseJointOptions(values);
+  if (common.json && common.out === undefined) throw new UsageError('--json prints the summary on stdout: give the angle CSV a file with -o');
+  const { jointArg, proximal: proxName, distal: distName, side, spec, useMag } = jo;
+  const path = positionals[0]!;
+
+  const session = await readSession(path, readerOptions(common));
+  const jr = await computeJointAngles(path, session.recordings, jo);
+  const { al, cal, hinge, joint, isHinge } = jr;
+  const res: AngleRun = jr;
+
+  const names = jr.names;
   const nCols = names.length;
   const n = al.tS.length;
   const header = ['t', ...names, ...names.map((c) => c.replace(/_deg$/, '_unc_deg'))].join(',');

@@ -5,5 +5,7 @@ import { infoCommand } from './info';
 import { orientCommand } from './orient';
 import { anglesCommand } from './angles';
 import { romCommand } from './rom';
+import { repsCommand } from './reps';
+import { analyzeCommand } from './analyze';
 
-export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand, anglesCommand, romCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand, anglesCommand, romCommand, repsCommand, analyzeCommand];

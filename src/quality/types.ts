@@ -45,6 +45,10 @@ export interface TemplateMatch {
   readonly reasons: readonly string[];
   /** Time-warped shape distance to the best template, deg RMS after warping. */
   readonly shapeDistanceDeg: number;
+  /** This rep's ROM / the nearest 'correct' template rep's ROM. */
+  readonly romRatio?: number;
+  /** This rep's active duration / the nearest 'correct' template rep's (< 1: faster). */
+  readonly tempoRatio?: number;
 }
 
 /** One rep with its measures (and its template verdict when a template was given). */
