@@ -45,6 +45,10 @@ function crossing(s: SampleSource, dir: number, i: number, j: number, level: num
   const vj = dir * s.valueAt(j);
   const ti = s.timeAt(i);
   const tj = s.timeAt(j);
+  // A walk stops at a missing sample (NaN compares false): the boundary is the gap's edge, the
+  // nearest sample that exists, never an interpolation with NaN.
+  if (!Number.isFinite(vi)) return Number.isFinite(vj) ? tj : ti;
+  if (!Number.isFinite(vj)) return ti;
   if (vi === vj) return tj;
   const f = Math.min(1, Math.max(0, (level - vi) / (vj - vi)));
   return ti + f * (tj - ti);
