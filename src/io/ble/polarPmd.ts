@@ -45,6 +45,12 @@ export interface PolarPmdOptions extends BleSensorOptions {
   mag?: PmdStreamSettings | false;
   /** Ask the device which settings it accepts before starting, and refuse unsupported ones. Default true. */
   checkSettings?: boolean;
+  /**
+   * Scale of compressed samples until the device sends one (its start or settings answer
+   * overrides it). Needed only to decode frames without that answer, e.g. replayed data
+   * frames. Default 1, as in Polar's SDK.
+   */
+  factors?: { acc?: number; gyro?: number; mag?: number };
 }
 
 export const POLAR_ACC_DEFAULT: PmdStreamSettings = { sampleRateHz: 52, resolutionBits: 16, range: 8 };
@@ -97,7 +103,7 @@ export class PolarPmdDriver extends BleDriverBase {
       type,
       settings,
       timeline: new SensorTimeline(settings.sampleRateHz, this.clock, 1e-6),
-      factor: 1,
+      factor: options.factors?.[name] ?? 1,
     });
     this.streams = [stream('acc', PMD_MEASUREMENT.ACC, acc), stream('gyro', PMD_MEASUREMENT.GYRO, gyro)];
     if (options.mag) this.streams.push(stream('mag', PMD_MEASUREMENT.MAG, options.mag));
