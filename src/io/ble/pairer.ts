@@ -5,6 +5,8 @@
  * no partner (its partner was lost) is counted as unpaired, never silently shifted onto the
  * wrong partner.
  */
+import { createBlock } from '../../samples/block';
+import type { BlockBuilder, SensorInfo } from '../../samples/block';
 
 export interface PairerOptions {
   /**
@@ -129,4 +131,18 @@ export class InertialPairer {
       this.unpaired += over;
     }
   }
+}
+
+/**
+ * A block from pairs, with `gapBeforeS` set when the first pair comes more than 1.5 periods
+ * after `lastTS` (the previous block's last time; NaN for the first block).
+ */
+export function pairsToBlock(info: SensorInfo, pairs: Pairs, lastTS: number, periodS: number): BlockBuilder {
+  const b: BlockBuilder = createBlock(info, pairs.tS.length);
+  b.tS.set(pairs.tS);
+  b.accMS2!.set(pairs.accXYZ);
+  b.gyrRadS!.set(pairs.gyrXYZ);
+  const gapS = pairs.tS[0]! - lastTS - periodS;
+  if (gapS > 0.5 * periodS) b.gapBeforeS = gapS;
+  return b;
 }

@@ -13,7 +13,7 @@ import { BleCommandError, BleConfigError } from './errors';
 import type { BleProblem } from './errors';
 import type { GattLink } from './gattLink';
 import { bytesToHex } from './hex';
-import { InertialPairer } from './pairer';
+import { InertialPairer, pairsToBlock } from './pairer';
 import {
   PMD_CONTROL,
   PMD_DATA,
@@ -240,14 +240,8 @@ export class PolarPmdDriver extends BleDriverBase {
     const unpaired = this.pairer.takeUnpaired();
     if (unpaired > 0) problems.push(this.streamProblem('unpaired', 'acc+gyro', { samples: unpaired }));
     if (!pairs) return null;
-    const n = pairs.tS.length;
-    const b: BlockBuilder = createBlock(this.info, n);
-    b.tS.set(pairs.tS);
-    b.accMS2!.set(pairs.accXYZ);
-    b.gyrRadS!.set(pairs.gyrXYZ);
-    const gapS = pairs.tS[0]! - this.lastPairTS - this.periodS;
-    if (gapS > 0.5 * this.periodS) b.gapBeforeS = gapS;
-    this.lastPairTS = pairs.tS[n - 1]!;
+    const b = pairsToBlock(this.info, pairs, this.lastPairTS, this.periodS);
+    this.lastPairTS = pairs.tS[pairs.tS.length - 1]!;
     return b;
   }
 }
