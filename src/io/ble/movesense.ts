@@ -84,6 +84,7 @@ export class MovesenseDriver extends BleDriverBase {
   private readonly pairer: InertialPairer;
   private uuids: { service: string; write: string; notify: string } = MOVESENSE_GSP;
   private lastPairTS = NaN;
+  private originMs: number | null = null;
 
   constructor(options: MovesenseOptions = {}) {
     super();
@@ -145,6 +146,7 @@ export class MovesenseDriver extends BleDriverBase {
     }
     this.pairer.reset();
     this.lastPairTS = NaN;
+    this.originMs = null;
   }
 
   protected decodePacket(value: DataView, hostTimeS: number, _uuid: string, problems: BleProblem[]): SampleBlock | null {
@@ -187,7 +189,10 @@ export class MovesenseDriver extends BleDriverBase {
     // The ms counter wraps after 49.7 days; unwrap so time keeps increasing.
     if (rawMs < sub.lastRawMs - 2 ** 31) sub.wraps++;
     sub.lastRawMs = rawMs;
-    const placed = sub.timeline.placeFirst((rawMs + sub.wraps * 2 ** 32) / 1000, n, hostTimeS);
+    const unwrappedMs = rawMs + sub.wraps * 2 ** 32;
+    // Counted from the device's first timestamp, so that session times keep sub-µs precision.
+    this.originMs ??= unwrappedMs;
+    const placed = sub.timeline.placeFirst((unwrappedMs - this.originMs) / 1000, n, hostTimeS);
     if (placed.kind === 'duplicate') {
       problems.push(this.streamProblem('duplicate', sub.resource));
       return null;
