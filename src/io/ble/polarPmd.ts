@@ -146,9 +146,8 @@ export class PolarPmdDriver extends BleDriverBase {
   }
 
   async stop(link: GattLink): Promise<void> {
-    for (const s of this.started) {
-      await this.command(link, pmdStopCommand(s.type), PMD_OP.STOP, s.type).catch(() => undefined);
-    }
+    // The answers are not needed (and a device going away would make each wait time out).
+    for (const s of this.started) await link.write(PMD_SERVICE, PMD_CONTROL, pmdStopCommand(s.type)).catch(() => undefined);
     this.started = [];
     await link.unsubscribeAll();
   }
