@@ -10,6 +10,7 @@ export type * from './transport';
 export * from './browserTransport';
 export * from './capture';
 export * from './fakeTransport';
+export * from './captureRecorder';
 export * from './gattLink';
 export * from './driver';
 export * from './connect';
