@@ -26,7 +26,7 @@ const utf8 = (s: string) => [...new TextEncoder().encode(s)];
 function movesenseImu9(): string {
   const { write, notify, service } = MOVESENSE_GSP;
   const events: BleCaptureEvent[] = [];
-  const ev = (tS: number, op: 'write' | 'notify', bytes: number[], characteristic = notify) => events.push({ tS, op, characteristic, bytes: Uint8Array.from(bytes) });
+  const ev = (tS: number, op: 'write' | 'notify', bytes: number[], characteristic: string = notify) => events.push({ tS, op, characteristic, bytes: Uint8Array.from(bytes) });
   ev(0.05, 'write', [0, 1], write);
   ev(0.06, 'write', [1, 0x63, ...utf8('/Meas/IMU9/52')], write);
   ev(0.09, 'notify', [1, 0x63, 200, 0]);
