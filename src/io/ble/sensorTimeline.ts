@@ -61,9 +61,12 @@ export class SensorTimeline {
     if (!(rateHz > 0) || !Number.isFinite(rateHz)) throw new RangeError(`SensorTimeline: rateHz must be > 0, got ${rateHz}`);
   }
 
-  /** Estimated sample period, s: measured over contiguous frames, nominal until then. */
+  /**
+   * Estimated sample period, s: measured over contiguous frames once they span 200 stamp
+   * resolutions (so that stamp rounding moves it by < 0.5 %), nominal until then.
+   */
   get periodS(): number {
-    return this.sumSamples > 0 && this.sumIntervalS > 0 ? this.sumIntervalS / this.sumSamples : 1 / this.rateHz;
+    return this.sumSamples > 0 && this.sumIntervalS >= 200 * this.resolutionS && this.sumIntervalS > 0 ? this.sumIntervalS / this.sumSamples : 1 / this.rateHz;
   }
 
   /** Forget this stream's history (the shared clock is reset by its owner). */
@@ -142,21 +145,33 @@ export class SensorTimeline {
     this.stampIsLast = false;
     const p = this.periodS;
     const times = new Float64Array(n);
-    for (let k = 0; k < n; k++) times[k] = firstSensorS + k * p;
+    const fill = (startS: number) => {
+      for (let k = 0; k < n; k++) times[k] = startS + k * p;
+    };
     if (this.prevN === 0) {
-      this.accept(firstSensorS, times[n - 1]!, firstSensorS, n, false);
+      fill(firstSensorS);
+      this.accept(times[0]!, times[n - 1]!, firstSensorS, n, false);
       return this.out('ok', times, hostTimeS);
     }
+    // (Frames shorter than the stamp resolution could share a stamp; real ones are longer.)
     if (firstSensorS === this.prevStampS) return this.out('duplicate', null, hostTimeS);
-    // Starting at or before the previous frame's last sample: an old frame arriving late.
-    if (firstSensorS <= this.prevLastS) return this.out('out-of-order', times, hostTimeS);
-    const expectedS = this.prevStampS + this.prevN * p;
+    if (firstSensorS < this.prevStampS) {
+      fill(firstSensorS);
+      return this.out('out-of-order', times, hostTimeS);
+    }
+    // Where this frame should start if nothing was lost (from the previous frame as placed).
+    const expectedS = this.prevFirstS + this.prevN * p;
     const lateS = firstSensorS - expectedS;
     if (lateS > Math.max(0.5 * this.prevN * p, p) + this.resolutionS) {
-      this.accept(firstSensorS, times[n - 1]!, firstSensorS, n, false);
-      return this.out('dropped', times, hostTimeS, lateS, Math.max(1, Math.round(lateS / p)));
+      fill(firstSensorS);
+      const gapS = times[0]! - this.prevLastS - p;
+      this.accept(times[0]!, times[n - 1]!, firstSensorS, n, false);
+      return this.out('dropped', times, hostTimeS, gapS, Math.max(1, Math.round(lateS / p)));
     }
-    this.accept(firstSensorS, times[n - 1]!, firstSensorS, n, true);
+    // Stamps counted in whole ms jitter by up to a period at high rates: within the
+    // resolution, continue the previous frame exactly; never overlap it.
+    fill(Math.max(Math.abs(lateS) <= this.resolutionS ? expectedS : firstSensorS, this.prevLastS + 0.5 * p));
+    this.accept(times[0]!, times[n - 1]!, firstSensorS, n, true);
     return this.out('ok', times, hostTimeS);
   }
 
