@@ -50,6 +50,8 @@ export class SensorTimeline {
   /** Sums over contiguous frames for the period estimate. */
   private sumIntervalS = 0;
   private sumSamples = 0;
+  /** Which sample the stamps mark: the period estimate counts the samples between stamps accordingly. */
+  private stampIsLast = true;
 
   constructor(
     /** Nominal rate, Hz: the spacing until frames have been seen, and the scale of gap detection. */
@@ -95,8 +97,6 @@ export class SensorTimeline {
     this.prevLastS = lastS;
     this.prevN = n;
   }
-
-  private stampIsLast = true;
 
   /**
    * A frame of `n` samples stamped with the sensor time of its LAST sample (Polar PMD):
