@@ -53,6 +53,9 @@ export { matFormat, MatChunkParser } from './io/matFormat';
 export { readBroadTrial, broadErrors, broadErrorAnglesRad, BroadMetricError, BROAD_RATE_HZ } from './io/broad';
 export type { BroadTrial, BroadErrors } from './io/broad';
 
+// io/ble/ — Bluetooth LE sensors: transports (browser, fake replay), drivers (Polar, Movesense, WitMotion, MetaWear, Thingy:52, generic profiles).
+export * from './io/ble/index';
+
 // fusion/ — orientation filters (VQF-class real-time and offline, Madgwick, Mahony), magnetometer
 // calibration, gyroscope bias from still periods.
 export * from './fusion/index';

@@ -9,4 +9,5 @@ export * from './io/node/writeRecording';
 export * from './io/node/writeBids';
 export * from './io/node/metaMotionRecording';
 export { loadSidecars } from './io/node/sidecars';
+export { nodeTransport, type NodeTransportOptions } from './io/ble/nodeTransport';
 export { main } from './cli/main';
