@@ -22,7 +22,7 @@
  * the forward step), so that pure gyroscope integration gives the same trajectory both ways.
  */
 import * as quat from '../math/quat';
-import type { InertialBlock } from '../samples/block';
+import { SAT_ACC, SAT_GYR, type InertialBlock } from '../samples/block';
 import { Vqf, FusionOutputLengthError } from './vqf';
 import { resolveVqfParams, type VqfParams } from './vqfParams';
 import type { VqfState } from './vqfState';
@@ -104,20 +104,20 @@ export function estimateOrientationOffline(
     pass.delta[i] = f.getDeltaRad();
     pass.sigma[i] = sigma;
   };
-  const step = (f: Vqf, i: number, gi: number, sign: number, dtS: number): void => {
+  const step = (f: Vqf, i: number, gi: number, ai: number, sign: number, dtS: number): void => {
     g[0] = sign * gyr[3 * gi]!;
     g[1] = sign * gyr[3 * gi + 1]!;
     g[2] = sign * gyr[3 * gi + 2]!;
-    a[0] = acc[3 * i]!;
-    a[1] = acc[3 * i + 1]!;
-    a[2] = acc[3 * i + 2]!;
+    a[0] = acc[3 * ai]!;
+    a[1] = acc[3 * ai + 1]!;
+    a[2] = acc[3 * ai + 2]!;
     if (useMag) {
       m[0] = mag![3 * i]!;
       m[1] = mag![3 * i + 1]!;
       m[2] = mag![3 * i + 2]!;
     }
     // The gyroscope sample carries its own saturation bit, the others theirs.
-    const bits = sat === undefined ? 0 : (sat[i]! & ~2) | (sat[gi]! & 2);
+    const bits = sat === undefined ? 0 : (sat[i]! & ~(SAT_GYR | SAT_ACC)) | (sat[gi]! & SAT_GYR) | (sat[ai]! & SAT_ACC);
     f.update(g, a, useMag ? m : null, dtS, bits);
   };
   const nextSigma = (f: Vqf, sigma: number, dtS: number): number => {
@@ -126,7 +126,11 @@ export function estimateOrientationOffline(
     return k > 0 ? (1 - k) * sigma + k * sigmaMag : sigma + drift * (dtS > 0 ? dtS : 0);
   };
 
-  // 2. backward from the forward end state.
+  // 2. backward from the forward end state. With accHalfStepAlignment the filter rotates each
+  // accelerometer sample half a step back along its own time, i.e. here half a step later
+  // than the quaternion of sample i, which is the instant of sample i + 1 (the quaternion
+  // after a step is half a step past the sample in both directions; see vqfParams.ts).
+  const accAhead = p.accHalfStepAlignment;
   const bwd = createPass(n);
   const fb = new Vqf(passParams, rates);
   fb.setState(reverseTimeState(f1.getState()));
@@ -134,7 +138,7 @@ export function estimateOrientationOffline(
   record(fb, bwd, n - 1, sigma);
   for (let i = n - 2; i >= 0; i--) {
     const dt = tS[i + 1]! - tS[i]!;
-    step(fb, i, i + 1, -1, dt);
+    step(fb, i, i + 1, accAhead ? i + 1 : i, -1, dt);
     sigma = nextSigma(fb, sigma, dt);
     record(fb, bwd, i, sigma);
   }
@@ -147,7 +151,7 @@ export function estimateOrientationOffline(
   record(f2, fwd, 0, sigma);
   for (let i = 1; i < n; i++) {
     const dt = tS[i]! - tS[i - 1]!;
-    step(f2, i, i, 1, dt);
+    step(f2, i, i, i, 1, dt);
     sigma = nextSigma(f2, sigma, dt);
     record(f2, fwd, i, sigma);
   }

@@ -117,6 +117,8 @@ export class Vqf implements OrientationFilter<VqfState> {
   // Scratch, reused every sample.
   private readonly v3 = new Float64Array(3);
   private readonly accE = new Float64Array(3);
+  /** The accelerometer sample aligned to its sampling instant (accHalfStepAlignment). */
+  private readonly accA = new Float64Array(3);
   private readonly q6 = new Float64Array(4);
   /** `q6` holds accQuat ⊗ gyrQuat for the current state (cleared by every state change). */
   private q6Valid = false;
@@ -303,6 +305,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     g[1] = gyr[1]! - b[1]!;
     g[2] = gyr[2]! - b[2]!;
     integrateRate(s.gyrQuat, s.gyrQuat, g, dtS);
+    s.lastGyrDtS = dtS;
     this.q6Valid = false;
   }
 
@@ -324,7 +327,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     if (p.restBiasEst) restStepAcc(s.rest, acc, c, p);
 
     // Specific force into the almost-inertial frame, low-passed there.
-    const v = rotate(this.v3, s.gyrQuat, acc);
+    const v = rotate(this.v3, s.gyrQuat, p.accHalfStepAlignment ? this.alignHalfStep(acc) : acc);
     lowPassStep(s.lastAccLp, v, 3, c.accLp, s.accLpState);
     // Into the 6D earth frame; the correction turns it onto +z.
     const e = rotate(this.accE, s.accQuat, s.lastAccLp);
@@ -359,6 +362,34 @@ export class Vqf implements OrientationFilter<VqfState> {
       biasStep(s.bias, this.q6, e, s.rest.detected, s.rest.lastGyrLp, c, p);
     }
     return true;
+  }
+
+  /**
+   * `acc` rotated by exp(−ω·Δt/2) (ω, Δt: the last gyroscope rate and step), into `accA`:
+   * gyrQuat ⊗ that rotation is the orientation half a step before gyrQuat, the instant of the
+   * sample (see {@link VqfParams.accHalfStepAlignment}). Rodrigues' formula on the rotation
+   * vector φ = −ω·Δt/2: a + (sin θ/θ) φ × a + ((1 − cos θ)/θ²) φ × (φ × a), θ = |φ|.
+   */
+  private alignHalfStep(acc: Vec3Like): Float64Array {
+    const s = this.s, out = this.accA;
+    const g = s.lastGyrRadS, h = -0.5 * s.lastGyrDtS;
+    const px = g[0]! * h, py = g[1]! * h, pz = g[2]! * h;
+    const ax = acc[0]!, ay = acc[1]!, az = acc[2]!;
+    const t2 = px * px + py * py + pz * pz;
+    let k1: number, k2: number;
+    if (t2 < 1e-8) {
+      k1 = 1 - t2 / 6;
+      k2 = 0.5 - t2 / 24;
+    } else {
+      const t = Math.sqrt(t2);
+      k1 = Math.sin(t) / t;
+      k2 = (1 - Math.cos(t)) / t2;
+    }
+    const cx = py * az - pz * ay, cy = pz * ax - px * az, cz = px * ay - py * ax;
+    out[0] = ax + k1 * cx + k2 * (py * cz - pz * cy);
+    out[1] = ay + k1 * cy + k2 * (pz * cx - px * cz);
+    out[2] = az + k1 * cz + k2 * (px * cy - py * cx);
+    return out;
   }
 
   /** Returns whether the sample was used (false: refused or missing). */
