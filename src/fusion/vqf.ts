@@ -117,8 +117,8 @@ export class Vqf implements OrientationFilter<VqfState> {
   // Scratch, reused every sample.
   private readonly v3 = new Float64Array(3);
   private readonly accE = new Float64Array(3);
-  /** The accelerometer sample aligned to its sampling instant (accHalfStepAlignment). */
-  private readonly accA = new Float64Array(3);
+  /** An accelerometer or magnetometer sample rotated to its sampling instant (alignToSampleInstant). */
+  private readonly alignedS = new Float64Array(3);
   private readonly q6 = new Float64Array(4);
   /** `q6` holds accQuat ⊗ gyrQuat for the current state (cleared by every state change). */
   private q6Valid = false;
@@ -327,7 +327,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     if (p.restBiasEst) restStepAcc(s.rest, acc, c, p);
 
     // Specific force into the almost-inertial frame, low-passed there.
-    const v = rotate(this.v3, s.gyrQuat, p.accHalfStepAlignment ? this.alignHalfStep(acc) : acc);
+    const v = rotate(this.v3, s.gyrQuat, p.alignToSampleInstant ? this.alignHalfStep(acc) : acc);
     lowPassStep(s.lastAccLp, v, 3, c.accLp, s.accLpState);
     // Into the 6D earth frame; the correction turns it onto +z.
     const e = rotate(this.accE, s.accQuat, s.lastAccLp);
@@ -365,16 +365,17 @@ export class Vqf implements OrientationFilter<VqfState> {
   }
 
   /**
-   * `acc` rotated by exp(−ω·Δt/2) (ω, Δt: the last gyroscope rate and step), into `accA`:
-   * gyrQuat ⊗ that rotation is the orientation half a step before gyrQuat, the instant of the
-   * sample (see {@link VqfParams.accHalfStepAlignment}). Rodrigues' formula on the rotation
+   * A sensor-frame vector (accelerometer or magnetometer sample) rotated by exp(−ω·Δt/2)
+   * (ω, Δt: the last gyroscope rate and step), into `alignedS`: gyrQuat ⊗ that rotation is
+   * the orientation half a step before gyrQuat, the instant of the sample (see
+   * {@link VqfParams.alignToSampleInstant}). Rodrigues' formula on the rotation
    * vector φ = −ω·Δt/2: a + (sin θ/θ) φ × a + ((1 − cos θ)/θ²) φ × (φ × a), θ = |φ|.
    */
-  private alignHalfStep(acc: Vec3Like): Float64Array {
-    const s = this.s, out = this.accA;
+  private alignHalfStep(vec: Vec3Like): Float64Array {
+    const s = this.s, out = this.alignedS;
     const g = s.lastGyrRadS, h = -0.5 * s.lastGyrDtS;
     const px = g[0]! * h, py = g[1]! * h, pz = g[2]! * h;
-    const ax = acc[0]!, ay = acc[1]!, az = acc[2]!;
+    const ax = vec[0]!, ay = vec[1]!, az = vec[2]!;
     const t2 = px * px + py * py + pz * pz;
     let k1: number, k2: number;
     if (t2 < 1e-8) {
@@ -405,7 +406,7 @@ export class Vqf implements OrientationFilter<VqfState> {
       multiply(this.q6, s.accQuat, s.gyrQuat);
       this.q6Valid = true;
     }
-    const m = rotate(this.v3, this.q6, mag);
+    const m = rotate(this.v3, this.q6, p.alignToSampleInstant ? this.alignHalfStep(mag) : mag);
     const h2 = m[0]! * m[0]! + m[1]! * m[1]!;
     // A field along the vertical says nothing about heading.
     if (!(h2 > 1e-12 * (h2 + m[2]! * m[2]!))) return false;

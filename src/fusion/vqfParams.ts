@@ -29,17 +29,17 @@ export interface VqfParams {
   /** Use the magnetometer when samples are given (9D); false forces 6D. Default true. */
   magEnabled: boolean;
   /**
-   * Rotate each accelerometer sample into the almost-inertial frame with the orientation at
-   * its own sampling instant instead of the strapdown quaternion just updated. The strapdown
-   * step holds each gyroscope sample's rate over the interval before it, so for gyroscope
-   * and accelerometer sampled at the same instant the quaternion after the step is half a
-   * step ahead of that instant; at 400 °/s and 286 Hz that is 0.7°, and during fast motion
-   * with large accelerations the misrotated specific force leaves a tilt bias through the
-   * low-pass. With this switch the sample is rotated back by half the last gyroscope step
-   * (exact rotation, no allocation). Default false (the published method); true in
-   * {@link VQF_TUNED}.
+   * Rotate each accelerometer and magnetometer sample into the almost-inertial frame with the
+   * orientation at its own sampling instant instead of the strapdown quaternion just
+   * updated. The strapdown step holds each gyroscope sample's rate over the interval before
+   * it, so for sensors sampled at the same instant the quaternion after the step is half a
+   * step ahead of that instant (0.7° at 400 °/s and 286 Hz); during fast motion with large
+   * accelerations the misrotated specific force leaves a tilt error through the low-pass.
+   * With this switch each sample is rotated back by half the last gyroscope step (exact
+   * rotation, no allocation). The output is not shifted. Default false (the published
+   * method); true in {@link VQF_TUNED}.
    */
-  accHalfStepAlignment: boolean;
+  alignToSampleInstant: boolean;
   /** Estimate the gyroscope bias during motion (from the inclination correction). Default true. */
   motionBiasEst: boolean;
   /** Estimate the gyroscope bias during detected rest. Default true. */
@@ -113,7 +113,7 @@ export const VQF_DEFAULTS: Readonly<VqfParams> = Object.freeze({
   tauAccS: 3,
   tauMagS: 9,
   magEnabled: true,
-  accHalfStepAlignment: false,
+  alignToSampleInstant: false,
   motionBiasEst: true,
   restBiasEst: true,
   magDistRejection: true,
@@ -158,7 +158,7 @@ export const VQF_TUNED: Readonly<VqfParams> = Object.freeze({ ...VQF_DEFAULTS, t
  */
 export const BROAD_LATENCY_S = 0.0025;
 
-const BOOLEANS = ['magEnabled', 'accHalfStepAlignment', 'motionBiasEst', 'restBiasEst', 'magDistRejection'] as const;
+const BOOLEANS = ['magEnabled', 'alignToSampleInstant', 'motionBiasEst', 'restBiasEst', 'magDistRejection'] as const;
 /** Time constants where 0 means "no filtering" (pass-through / immediate). */
 const NON_NEGATIVE = ['tauAccS', 'tauMagS', 'restFilterTauS', 'magCurrentTauS', 'magRefTauS', 'restMinS', 'magMinUndisturbedTimeS', 'magMaxRejectionTimeS', 'magNewTimeS', 'magNewFirstTimeS', 'magNewMinGyrDegS', 'biasSigmaInitDegS'] as const;
 const POSITIVE = ['biasForgettingTimeS', 'biasClipDegS', 'biasSigmaMotionDegS', 'biasVerticalForgettingFactor', 'biasSigmaRestDegS', 'restThGyrDegS', 'restThAccMS2', 'magNormTh', 'magDipThDeg', 'magRejectionFactor', 'rateChangeTolerance'] as const;
