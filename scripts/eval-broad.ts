@@ -14,7 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { readBroadTrial, broadErrors, type BroadTrial } from '../src/io/broad';
 import { Vqf } from '../src/fusion/vqf';
-import { estimateOrientationOffline } from '../src/fusion/offline';
+import { estimateOrientationOffline, type OfflineOptions } from '../src/fusion/offline';
 import { BROAD_LATENCY_S, VQF_DEFAULTS, VQF_TUNED, type VqfParams } from '../src/fusion/vqfParams';
 import { MadgwickFilter } from '../src/fusion/madgwick';
 import { MahonyFilter } from '../src/fusion/mahony';
@@ -45,8 +45,8 @@ function causal(params: Partial<VqfParams>): Estimator {
   };
 }
 
-function offline(params: Partial<VqfParams>): Estimator {
-  return (t, sixD) => estimateOrientationOffline(t.block, { ...params, magEnabled: !sixD });
+function offline(params: Partial<VqfParams>, options: OfflineOptions = {}): Estimator {
+  return (t, sixD) => estimateOrientationOffline(t.block, { ...params, magEnabled: !sixD }, undefined, options);
 }
 
 function baseline(make: (sixD: boolean) => { updateBlock(b: BroadTrial['block'], out: Float64Array): void }): Estimator {
@@ -66,16 +66,20 @@ interface Row {
 }
 
 const tunedLatency = { ...VQF_TUNED, latencyCompensationS: BROAD_LATENCY_S };
+/** The tuned set as it was before sample-instant alignment (for comparison). */
+const untunedAlignment = { ...VQF_TUNED, alignToSampleInstant: false };
 const rows: Row[] = [
   { name: 'VQF real-time, published defaults', params: 'defaults (tauAcc 3 s, tauMag 9 s)', run: causal(VQF_DEFAULTS) },
-  { name: 'VQF real-time, tuned', params: 'tauMag 20 s', run: causal(VQF_TUNED), perTrial: true },
-  { name: 'VQF real-time, tuned + BROAD latency', params: `tauMag 20 s, latency ${BROAD_LATENCY_S * 1000} ms`, run: causal(tunedLatency) },
+  { name: 'VQF real-time, tuned, without sample-instant alignment', params: 'tauMag 20 s', run: causal(untunedAlignment) },
+  { name: 'VQF real-time, tuned', params: 'tauMag 20 s, sample-instant alignment', run: causal(VQF_TUNED), perTrial: true },
+  { name: 'VQF real-time, tuned + BROAD latency', params: `tauMag 20 s, sample-instant alignment, latency ${BROAD_LATENCY_S * 1000} ms`, run: causal(tunedLatency) },
 ];
 if (!quick) {
   rows.push(
-    { name: 'VQF offline, published defaults', params: 'defaults', run: offline(VQF_DEFAULTS) },
-    { name: 'VQF offline, tuned', params: 'tauMag 20 s', run: offline(VQF_TUNED), perTrial: true },
-    { name: 'VQF offline, tuned + BROAD latency', params: `tauMag 20 s, latency ${BROAD_LATENCY_S * 1000} ms`, run: offline(tunedLatency) },
+    { name: 'VQF offline, published defaults', params: 'defaults, zero-phase smoother', run: offline(VQF_DEFAULTS) },
+    { name: 'VQF offline, tuned, forward–backward average (earlier method)', params: 'tauMag 20 s, no alignment, pass average', run: offline(untunedAlignment, { zeroPhaseInclination: false }) },
+    { name: 'VQF offline, tuned', params: 'tauMag 20 s, sample-instant alignment, zero-phase smoother', run: offline(VQF_TUNED), perTrial: true },
+    { name: 'VQF offline, tuned + BROAD latency', params: `tauMag 20 s, alignment, smoother, latency ${BROAD_LATENCY_S * 1000} ms`, run: offline(tunedLatency) },
   );
 }
 rows.push(

@@ -9,9 +9,12 @@
  * 2. backward pass in reversed time (negated gyroscope) from the forward end state;
  * 3. forward pass again from the backward pass's state at the start (so it is converged
  *    from the very first sample);
- * 4. fusion per sample: the 6D (inclination) estimates are averaged (equal weights: both
- *    passes are converged, and their low-pass lags are mirror images, so they largely
- *    cancel); the heading offsets are averaged with weights from each pass's heading
+ * 4. fusion per sample: the inclination comes from a zero-phase smoother over the whole
+ *    recording (see `smoothedInclination`: the specific force in one almost-inertial frame,
+ *    low-passed forwards and backwards, no lag and 4th-order roll-off; option
+ *    `zeroPhaseInclination: false` averages the two passes' 6D estimates instead, whose
+ *    low-pass lags are mirror images and largely cancel); the heading offsets of the passes
+ *    are averaged with weights from each pass's heading
  *    uncertainty, which grows while the magnetometer is rejected (gyroscope drift) and
  *    shrinks while it is used — across a disturbance each sample trusts the pass that left
  *    clean field most recently.
@@ -26,7 +29,7 @@ import * as quat from '../math/quat';
 import { SAT_GYR, type InertialBlock } from '../samples/block';
 import { Vqf, FusionOutputLengthError } from './vqf';
 import { cutoffHzFromTau } from './vqfLowPass';
-import { resolveVqfParams, type VqfParams } from './vqfParams';
+import { resolveVqfParams, VqfParamError, type VqfParams } from './vqfParams';
 import type { VqfState } from './vqfState';
 
 export interface OfflineOptions {
@@ -173,7 +176,9 @@ export function estimateOrientationOffline(
 
   // 4. inclination: zero-phase smoother (or the passes' average), then heading.
   const smooth = options.zeroPhaseInclination ?? true;
-  const q6s = smooth ? smoothedInclination(block, fwd.q6, f2, p, options.smootherTauAccS ?? p.tauAccS, rateHz) : undefined;
+  const smootherTau = options.smootherTauAccS ?? p.tauAccS;
+  if (!(smootherTau >= 0) || !Number.isFinite(smootherTau)) throw new VqfParamError('smootherTauAccS', smootherTau, 'must be a finite number ≥ 0');
+  const q6s = smooth ? smoothedInclination(block, fwd.q6, f2, p, smootherTau, rateHz) : undefined;
   const qf = quat.create(), qb = quat.create();
   for (let i = 0; i < n; i++) {
     quat.readAt(qf, fwd.q6, i);
