@@ -11,6 +11,8 @@
  *   low-pass filtered there (2nd-order Butterworth, τ = `tauAccS`) and the full remaining tilt
  *   between that filtered vector and vertical is corrected at every sample. Filtering in I
  *   instead of the sensor frame is what lets a long time constant work during fast rotation.
+ *   With `alignToSampleInstant` each sample is rotated with the orientation at its own
+ *   instant, half a strapdown step before gyrQuat (likewise the magnetometer below).
  * - `deltaRad` (E → East-North-Up): a single heading offset about the vertical, driven by the
  *   magnetometer's horizontal direction in E through a first-order filter (τ = `tauMagS`),
  *   with disturbance detection and rejection (magDisturbance.ts). The magnetometer never
