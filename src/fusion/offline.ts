@@ -9,9 +9,12 @@
  * 2. backward pass in reversed time (negated gyroscope) from the forward end state;
  * 3. forward pass again from the backward pass's state at the start (so it is converged
  *    from the very first sample);
- * 4. fusion per sample: the 6D (inclination) estimates are averaged (equal weights: both
- *    passes are converged, and their low-pass lags are mirror images, so they largely
- *    cancel); the heading offsets are averaged with weights from each pass's heading
+ * 4. fusion per sample: the inclination comes from a zero-phase smoother over the whole
+ *    recording (see `smoothedInclination`: the specific force in one almost-inertial frame,
+ *    low-passed forwards and backwards, no lag and 4th-order roll-off; option
+ *    `zeroPhaseInclination: false` averages the two passes' 6D estimates instead, whose
+ *    low-pass lags are mirror images and largely cancel); the heading offsets of the passes
+ *    are averaged with weights from each pass's heading
  *    uncertainty, which grows while the magnetometer is rejected (gyroscope drift) and
  *    shrinks while it is used — across a disturbance each sample trusts the pass that left
  *    clean field most recently.
@@ -21,10 +24,12 @@
  * The backward pass integrates sample i+1's rate to go from i+1 to i (the exact inverse of
  * the forward step), so that pure gyroscope integration gives the same trajectory both ways.
  */
+import { filtfiltInPlace } from '../math/butterworth';
 import * as quat from '../math/quat';
-import type { InertialBlock } from '../samples/block';
+import { SAT_GYR, type InertialBlock } from '../samples/block';
 import { Vqf, FusionOutputLengthError } from './vqf';
-import { resolveVqfParams, type VqfParams } from './vqfParams';
+import { cutoffHzFromTau } from './vqfLowPass';
+import { resolveVqfParams, VqfParamError, type VqfParams } from './vqfParams';
 import type { VqfState } from './vqfState';
 
 export interface OfflineOptions {
@@ -35,6 +40,17 @@ export interface OfflineOptions {
   headingSigmaMagDeg?: number;
   /** Growth of a pass's heading uncertainty while the magnetometer is not used, °/s. Default 0.05. */
   headingDriftDegS?: number;
+  /**
+   * Inclination from the zero-phase smoother (true) or from the average of the forward and
+   * backward passes' 6D estimates (false, the earlier method). Default true.
+   */
+  zeroPhaseInclination?: boolean;
+  /**
+   * Time constant of the smoother's low-pass, s: the Butterworth of the real-time filter
+   * (τ, fc = √2/(2πτ)) run forwards and backwards, so its response is |H|² (zero phase,
+   * −6 dB at fc, 4th-order roll-off). Default: the parameters' `tauAccS` (3 s).
+   */
+  smootherTauAccS?: number;
 }
 
 /** One pass's per-sample outputs. */
@@ -104,20 +120,21 @@ export function estimateOrientationOffline(
     pass.delta[i] = f.getDeltaRad();
     pass.sigma[i] = sigma;
   };
-  const step = (f: Vqf, i: number, gi: number, sign: number, dtS: number): void => {
+  /** Step to sample i with the gyroscope sample gi and the accelerometer/magnetometer sample ai. */
+  const step = (f: Vqf, gi: number, ai: number, sign: number, dtS: number): void => {
     g[0] = sign * gyr[3 * gi]!;
     g[1] = sign * gyr[3 * gi + 1]!;
     g[2] = sign * gyr[3 * gi + 2]!;
-    a[0] = acc[3 * i]!;
-    a[1] = acc[3 * i + 1]!;
-    a[2] = acc[3 * i + 2]!;
+    a[0] = acc[3 * ai]!;
+    a[1] = acc[3 * ai + 1]!;
+    a[2] = acc[3 * ai + 2]!;
     if (useMag) {
-      m[0] = mag![3 * i]!;
-      m[1] = mag![3 * i + 1]!;
-      m[2] = mag![3 * i + 2]!;
+      m[0] = mag![3 * ai]!;
+      m[1] = mag![3 * ai + 1]!;
+      m[2] = mag![3 * ai + 2]!;
     }
     // The gyroscope sample carries its own saturation bit, the others theirs.
-    const bits = sat === undefined ? 0 : (sat[i]! & ~2) | (sat[gi]! & 2);
+    const bits = sat === undefined ? 0 : (sat[gi]! & SAT_GYR) | (sat[ai]! & ~SAT_GYR);
     f.update(g, a, useMag ? m : null, dtS, bits);
   };
   const nextSigma = (f: Vqf, sigma: number, dtS: number): number => {
@@ -126,7 +143,12 @@ export function estimateOrientationOffline(
     return k > 0 ? (1 - k) * sigma + k * sigmaMag : sigma + drift * (dtS > 0 ? dtS : 0);
   };
 
-  // 2. backward from the forward end state.
+  // 2. backward from the forward end state. With alignToSampleInstant the filter rotates each
+  // accelerometer and magnetometer sample half a step back along its own time, i.e. here half
+  // a step later than the quaternion of sample i, which is the instant of sample i + 1 (the
+  // quaternion after a step is half a step past the sample in both directions; see
+  // vqfParams.ts): so the backward step to i takes those two sensors' samples i + 1.
+  const accAhead = p.alignToSampleInstant;
   const bwd = createPass(n);
   const fb = new Vqf(passParams, rates);
   fb.setState(reverseTimeState(f1.getState()));
@@ -134,7 +156,7 @@ export function estimateOrientationOffline(
   record(fb, bwd, n - 1, sigma);
   for (let i = n - 2; i >= 0; i--) {
     const dt = tS[i + 1]! - tS[i]!;
-    step(fb, i, i + 1, -1, dt);
+    step(fb, i + 1, accAhead ? i + 1 : i, -1, dt);
     sigma = nextSigma(fb, sigma, dt);
     record(fb, bwd, i, sigma);
   }
@@ -152,12 +174,17 @@ export function estimateOrientationOffline(
     record(f2, fwd, i, sigma);
   }
 
-  // 4. fusion.
+  // 4. inclination: zero-phase smoother (or the passes' average), then heading.
+  const smooth = options.zeroPhaseInclination ?? true;
+  const smootherTau = options.smootherTauAccS ?? p.tauAccS;
+  if (!(smootherTau >= 0) || !Number.isFinite(smootherTau)) throw new VqfParamError('smootherTauAccS', smootherTau, 'must be a finite number ≥ 0');
+  const q6s = smooth ? smoothedInclination(block, fwd.q6, f2, p, smootherTau, rateHz) : undefined;
   const qf = quat.create(), qb = quat.create();
   for (let i = 0; i < n; i++) {
     quat.readAt(qf, fwd.q6, i);
     quat.readAt(qb, bwd.q6, i);
-    quat.slerp(q, qf, qb, 0.5);
+    if (q6s !== undefined) quat.readAt(q, q6s, i);
+    else quat.slerp(q, qf, qb, 0.5);
     if (useMag) {
       // Heading of each pass's 9D estimate relative to the fused 6D one: its δ plus the
       // (small) twist between that pass's 6D estimate and the fused one.
@@ -175,6 +202,121 @@ export function estimateOrientationOffline(
   if (p.latencyCompensationS !== 0) shiftInTime(result, tS, p.latencyCompensationS, n);
   return result;
 }
+
+/**
+ * Zero-phase inclination smoother, 6D quaternion per sample (4n).
+ *
+ * The forward–backward average of two causal passes smooths each pass's low-pass in the
+ * almost-inertial frame with the response Re H (equal and opposite phase lags cancel), which
+ * passes the band just above the cutoff with a negative lobe and rolls off at only
+ * 12 dB/octave. Here the whole recording is used directly instead:
+ *
+ * 1. one strapdown trajectory G over the recording with a constant bias — the estimate the
+ *    second forward pass ends with (it has seen the recording twice); from the 6D estimate
+ *    of sample 0;
+ * 2. every accelerometer sample rotated into that frame (at its own sampling instant when
+ *    `alignToSampleInstant` is set, as in the filter);
+ * 3. that specific force low-passed forwards and backwards ({@link filtfiltInPlace}, the
+ *    filter's 2nd-order Butterworth): zero phase, response |H|², so neither lag nor lead
+ *    and twice the roll-off against linear acceleration;
+ * 4. per sample the shortest rotation from the smoothed vector to vertical, applied to G.
+ *
+ * Slow drift of G (bias error, scale-factor errors during fast motion) is in the smoothed
+ * vector too and is removed with it. Samples with a non-finite or zero accelerometer
+ * reading hold the previous rotated vector; gyroscope samples that are not finite (or a
+ * time step that is not positive) are not integrated.
+ */
+function smoothedInclination(
+  block: InertialBlock,
+  q6Start: Float64Array,
+  lastPass: Vqf,
+  p: VqfParams,
+  tauS: number,
+  rateHz: number | undefined,
+): Float64Array {
+  const { tS, gyrRadS: gyr, accMS2: acc } = block;
+  const n = tS.length;
+  const out = new Float64Array(4 * n);
+  const v = new Float64Array(3 * n);
+  const G = quat.create(), h = quat.create(), w = new Float64Array(3), a = new Float64Array(3), r = new Float64Array(3);
+  const b = lastPass.getBiasRadS(new Float64Array(3));
+  G[0] = q6Start[0]!;
+  G[1] = q6Start[1]!;
+  G[2] = q6Start[2]!;
+  G[3] = q6Start[3]!;
+  const align = p.alignToSampleInstant;
+  let have = false;
+  for (let i = 0; i < n; i++) {
+    const dt = i > 0 ? tS[i]! - tS[i - 1]! : 0;
+    w[0] = gyr[3 * i]! - b[0]!;
+    w[1] = gyr[3 * i + 1]! - b[1]!;
+    w[2] = gyr[3 * i + 2]! - b[2]!;
+    const gyrOk = i > 0 && dt > 0 && Number.isFinite(dt) && Number.isFinite(w[0]!) && Number.isFinite(w[1]!) && Number.isFinite(w[2]!);
+    if (gyrOk) quat.integrateRate(G, G, w, dt);
+    quat.writeAt(out, i, G);
+    a[0] = acc[3 * i]!;
+    a[1] = acc[3 * i + 1]!;
+    a[2] = acc[3 * i + 2]!;
+    const accOk = Number.isFinite(a[0]!) && Number.isFinite(a[1]!) && Number.isFinite(a[2]!) && (a[0] !== 0 || a[1] !== 0 || a[2] !== 0);
+    if (accOk) {
+      // The sample's instant is half a step before G (see vqfParams.ts, alignToSampleInstant).
+      if (align && gyrOk) quat.integrateRate(h, G, w, -0.5 * dt);
+      else h.set(G);
+      quat.rotate(r, h, a);
+      v[3 * i] = r[0]!;
+      v[3 * i + 1] = r[1]!;
+      v[3 * i + 2] = r[2]!;
+      if (!have) {
+        // Samples before the first good one take its value.
+        for (let j = 0; j < i; j++) v.copyWithin(3 * j, 3 * i, 3 * i + 3);
+        have = true;
+      }
+    } else if (i > 0) v.copyWithin(3 * i, 3 * (i - 1), 3 * i);
+  }
+  if (!have) return out;
+  const rate = rateHz !== undefined && rateHz > 0 && Number.isFinite(rateHz) ? rateHz : (n - 1) / (tS[n - 1]! - tS[0]!);
+  if (tauS > 0 && Number.isFinite(rate) && rate > 0 && cutoffHzFromTau(tauS) < 0.45 * rate && n > 1) zeroPhaseLowPass(v, n, cutoffHzFromTau(tauS), rate);
+  const qc = quat.create(), g6 = quat.create();
+  for (let i = 0; i < n; i++) {
+    const x = v[3 * i]!, y = v[3 * i + 1]!, z = v[3 * i + 2]!;
+    const norm = Math.sqrt(x * x + y * y + z * z);
+    quat.readAt(g6, out, i);
+    if (!(norm > 0)) continue;
+    const ez = z / norm;
+    // Shortest rotation from the smoothed vector to +z (as in the filter's correction).
+    const qw = Math.sqrt(0.5 * (ez + 1));
+    if (qw > 1e-6) quat.set(qc, qw, (0.5 * y) / norm / qw, (-0.5 * x) / norm / qw, 0);
+    else quat.set(qc, 0, 1, 0, 0);
+    quat.multiply(g6, qc, g6);
+    quat.normalize(g6, g6);
+    quat.writeAt(out, i, g6);
+  }
+  return out;
+}
+
+/**
+ * {@link filtfiltInPlace} of the 3-channel `v` (n samples) with each end first extended by its
+ * mirror image (v[1], v[2], … before the start; likewise after the end) over
+ * `SMOOTHER_PAD_PERIODS` cutoff periods. filtfilt's own padding reflects about the end
+ * sample, which is one noisy specific-force sample when a recording starts or ends in
+ * motion; the mirror has no such pivot, and the start-up transient of filtfilt's own pad
+ * dies out inside the mirror before it reaches the data.
+ */
+function zeroPhaseLowPass(v: Float64Array, n: number, cutoffHz: number, rateHz: number): void {
+  const pad = Math.min(n - 1, Math.ceil((SMOOTHER_PAD_PERIODS * rateHz) / cutoffHz));
+  const m = n + 2 * pad;
+  const x = new Float64Array(3 * m);
+  x.set(v.subarray(0, 3 * n), 3 * pad);
+  for (let j = 1; j <= pad; j++) {
+    x.copyWithin(3 * (pad - j), 3 * (pad + j), 3 * (pad + j) + 3);
+    x.copyWithin(3 * (pad + n - 1 + j), 3 * (pad + n - 1 - j), 3 * (pad + n - 1 - j) + 3);
+  }
+  filtfiltInPlace(x, 3, cutoffHz, rateHz);
+  v.set(x.subarray(3 * pad, 3 * (pad + n)));
+}
+
+/** Length of the smoother's mirrored end extensions, in cutoff periods (1/fc). */
+const SMOOTHER_PAD_PERIODS = 2;
 
 /** Rotation angle about global z of a ⊗ b* (its twist about z), rad. */
 function twistZ(a: Float64Array, b: Float64Array): number {

@@ -11,6 +11,8 @@
  *   low-pass filtered there (2nd-order Butterworth, τ = `tauAccS`) and the full remaining tilt
  *   between that filtered vector and vertical is corrected at every sample. Filtering in I
  *   instead of the sensor frame is what lets a long time constant work during fast rotation.
+ *   With `alignToSampleInstant` each sample is rotated with the orientation at its own
+ *   instant, half a strapdown step before gyrQuat (likewise the magnetometer below).
  * - `deltaRad` (E → East-North-Up): a single heading offset about the vertical, driven by the
  *   magnetometer's horizontal direction in E through a first-order filter (τ = `tauMagS`),
  *   with disturbance detection and rejection (magDisturbance.ts). The magnetometer never
@@ -117,6 +119,8 @@ export class Vqf implements OrientationFilter<VqfState> {
   // Scratch, reused every sample.
   private readonly v3 = new Float64Array(3);
   private readonly accE = new Float64Array(3);
+  /** An accelerometer or magnetometer sample rotated to its sampling instant (alignToSampleInstant). */
+  private readonly alignedS = new Float64Array(3);
   private readonly q6 = new Float64Array(4);
   /** `q6` holds accQuat ⊗ gyrQuat for the current state (cleared by every state change). */
   private q6Valid = false;
@@ -303,6 +307,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     g[1] = gyr[1]! - b[1]!;
     g[2] = gyr[2]! - b[2]!;
     integrateRate(s.gyrQuat, s.gyrQuat, g, dtS);
+    s.lastGyrDtS = dtS;
     this.q6Valid = false;
   }
 
@@ -324,7 +329,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     if (p.restBiasEst) restStepAcc(s.rest, acc, c, p);
 
     // Specific force into the almost-inertial frame, low-passed there.
-    const v = rotate(this.v3, s.gyrQuat, acc);
+    const v = rotate(this.v3, s.gyrQuat, p.alignToSampleInstant ? this.alignHalfStep(acc) : acc);
     lowPassStep(s.lastAccLp, v, 3, c.accLp, s.accLpState);
     // Into the 6D earth frame; the correction turns it onto +z.
     const e = rotate(this.accE, s.accQuat, s.lastAccLp);
@@ -361,6 +366,36 @@ export class Vqf implements OrientationFilter<VqfState> {
     return true;
   }
 
+  /**
+   * A sensor-frame vector (accelerometer or magnetometer sample) rotated by exp(−ω·Δt/2)
+   * (ω, Δt: the last gyroscope rate and step), into `alignedS`: gyrQuat ⊗ that rotation is
+   * the orientation half a step before gyrQuat, the instant of the sample (see
+   * {@link VqfParams.alignToSampleInstant}). Rodrigues' formula on the rotation
+   * vector φ = −ω·Δt/2: a + (sin θ/θ) φ × a + ((1 − cos θ)/θ²) φ × (φ × a), θ = |φ|.
+   */
+  private alignHalfStep(vec: Vec3Like): Float64Array {
+    const s = this.s, out = this.alignedS;
+    const g = s.lastGyrRadS, h = -0.5 * s.lastGyrDtS;
+    const px = g[0]! * h, py = g[1]! * h, pz = g[2]! * h;
+    const ax = vec[0]!, ay = vec[1]!, az = vec[2]!;
+    const t2 = px * px + py * py + pz * pz;
+    let k1: number, k2: number;
+    if (t2 < 1e-2) {
+      // θ < 0.1 rad (every realistic step): the series to θ⁴, error < θ⁶/5040 ≈ 2e-10.
+      k1 = 1 - (t2 / 6) * (1 - t2 / 20);
+      k2 = 0.5 - (t2 / 24) * (1 - t2 / 30);
+    } else {
+      const t = Math.sqrt(t2);
+      k1 = Math.sin(t) / t;
+      k2 = (1 - Math.cos(t)) / t2;
+    }
+    const cx = py * az - pz * ay, cy = pz * ax - px * az, cz = px * ay - py * ax;
+    out[0] = ax + k1 * cx + k2 * (py * cz - pz * cy);
+    out[1] = ay + k1 * cy + k2 * (pz * cx - px * cz);
+    out[2] = az + k1 * cz + k2 * (px * cy - py * cx);
+    return out;
+  }
+
   /** Returns whether the sample was used (false: refused or missing). */
   private stepMag(mag: Vec3Like): boolean {
     const s = this.s, p = this.params, c = this.c;
@@ -374,7 +409,7 @@ export class Vqf implements OrientationFilter<VqfState> {
       multiply(this.q6, s.accQuat, s.gyrQuat);
       this.q6Valid = true;
     }
-    const m = rotate(this.v3, this.q6, mag);
+    const m = rotate(this.v3, this.q6, p.alignToSampleInstant ? this.alignHalfStep(mag) : mag);
     const h2 = m[0]! * m[0]! + m[1]! * m[1]!;
     // A field along the vertical says nothing about heading.
     if (!(h2 > 1e-12 * (h2 + m[2]! * m[2]!))) return false;

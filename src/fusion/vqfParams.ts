@@ -28,6 +28,18 @@ export interface VqfParams {
   tauMagS: number;
   /** Use the magnetometer when samples are given (9D); false forces 6D. Default true. */
   magEnabled: boolean;
+  /**
+   * Rotate each accelerometer and magnetometer sample into the almost-inertial frame with the
+   * orientation at its own sampling instant instead of the strapdown quaternion just
+   * updated. The strapdown step holds each gyroscope sample's rate over the interval before
+   * it, so for sensors sampled at the same instant the quaternion after the step is half a
+   * step ahead of that instant (0.7° at 400 °/s and 286 Hz); during fast motion with large
+   * accelerations the misrotated specific force leaves a tilt error through the low-pass.
+   * With this switch each sample is rotated back by half the last gyroscope step (exact
+   * rotation, no allocation). The output is not shifted. Default false (the published
+   * method); true in {@link VQF_TUNED}.
+   */
+  alignToSampleInstant: boolean;
   /** Estimate the gyroscope bias during motion (from the inclination correction). Default true. */
   motionBiasEst: boolean;
   /** Estimate the gyroscope bias during detected rest. Default true. */
@@ -101,6 +113,7 @@ export const VQF_DEFAULTS: Readonly<VqfParams> = Object.freeze({
   tauAccS: 3,
   tauMagS: 9,
   magEnabled: true,
+  alignToSampleInstant: false,
   motionBiasEst: true,
   restBiasEst: true,
   magDistRejection: true,
@@ -130,12 +143,15 @@ export const VQF_DEFAULTS: Readonly<VqfParams> = Object.freeze({
 
 /**
  * Parameters tuned once on all 15 BROAD trials together (one set for every trial, real-time
- * and offline; see bench/RESULTS.md and `scripts/eval-broad.ts`): only the heading time
- * constant differs from the published defaults (9 → 20 s: BROAD's magnetometer is noisy
+ * and offline; see bench/RESULTS.md and `scripts/eval-broad.ts`). Two changes from the
+ * published defaults: the heading time constant (9 → 20 s: BROAD's magnetometer is noisy
  * and its field differs by a few degrees between where the trials rest and where they
- * move, so trusting the gyroscope longer pays).
+ * move, so trusting the gyroscope longer pays), and {@link VqfParams.alignToSampleInstant}
+ * (a method change, not a tuned number: each accelerometer and magnetometer sample is
+ * rotated with the orientation at its own instant). Bias, rest and disturbance parameters
+ * stay at the published defaults.
  */
-export const VQF_TUNED: Readonly<VqfParams> = Object.freeze({ ...VQF_DEFAULTS, tauMagS: 20 });
+export const VQF_TUNED: Readonly<VqfParams> = Object.freeze({ ...VQF_DEFAULTS, tauMagS: 20, alignToSampleInstant: true });
 
 /**
  * BROAD's IMU samples lag its optical reference by ≈ 2.5 ms (found by a grid over 0–4 ms on
@@ -145,7 +161,7 @@ export const VQF_TUNED: Readonly<VqfParams> = Object.freeze({ ...VQF_DEFAULTS, t
  */
 export const BROAD_LATENCY_S = 0.0025;
 
-const BOOLEANS = ['magEnabled', 'motionBiasEst', 'restBiasEst', 'magDistRejection'] as const;
+const BOOLEANS = ['magEnabled', 'alignToSampleInstant', 'motionBiasEst', 'restBiasEst', 'magDistRejection'] as const;
 /** Time constants where 0 means "no filtering" (pass-through / immediate). */
 const NON_NEGATIVE = ['tauAccS', 'tauMagS', 'restFilterTauS', 'magCurrentTauS', 'magRefTauS', 'restMinS', 'magMinUndisturbedTimeS', 'magMaxRejectionTimeS', 'magNewTimeS', 'magNewFirstTimeS', 'magNewMinGyrDegS', 'biasSigmaInitDegS'] as const;
 const POSITIVE = ['biasForgettingTimeS', 'biasClipDegS', 'biasSigmaMotionDegS', 'biasVerticalForgettingFactor', 'biasSigmaRestDegS', 'restThGyrDegS', 'restThAccMS2', 'magNormTh', 'magDipThDeg', 'magRejectionFactor', 'rateChangeTolerance'] as const;

@@ -24,8 +24,10 @@ export interface VqfStateOf<A> {
   /** Last heading disagreement of the magnetometer, rad, and the gain it was applied with. */
   lastMagDisAngleRad: number;
   lastMagGain: number;
-  /** Last bias-corrected angular rate, rad/s (for latency compensation). */
+  /** Last bias-corrected angular rate, rad/s (for latency compensation and accelerometer alignment). */
   lastGyrRadS: A;
+  /** Time step of the last gyroscope integration, s (0 before the first). */
+  lastGyrDtS: number;
   /** A magnetometer sample has been fused since start/reset (output is 9D). */
   magUsed: boolean;
   /** The last accelerometer sample was refused (non-finite, zero or saturated). */
@@ -63,6 +65,7 @@ export function createVqfLiveState(): VqfLiveState {
     lastMagDisAngleRad: 0,
     lastMagGain: 0,
     lastGyrRadS: new Float64Array(3),
+    lastGyrDtS: 0,
     magUsed: false,
     accRejected: false,
     bias: createBiasState(),

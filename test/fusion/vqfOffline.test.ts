@@ -44,6 +44,43 @@ describe('estimateOrientationOffline', () => {
   });
 });
 
+describe('estimateOrientationOffline: zero-phase inclination smoother', () => {
+  it('is more accurate in inclination than the average of the two passes (the earlier method)', () => {
+    const smooth = estimateOrientationOffline(block, params);
+    const avg = estimateOrientationOffline(block, params, undefined, { zeroPhaseInclination: false });
+    expect(rmsErrorDeg(smooth, truth, 2, 5 * RATE, n)).toBeLessThan(0.9 * rmsErrorDeg(avg, truth, 2, 5 * RATE, n));
+  });
+
+  it('has no end transient when the recording ends in the middle of fast motion', () => {
+    // This recording ends moving (no rest): the last seconds must be as good as the middle.
+    const off = estimateOrientationOffline(block, params);
+    const end = rmsErrorDeg(off, truth, 2, n - 5 * RATE, n), middle = rmsErrorDeg(off, truth, 2, 10 * RATE, n - 10 * RATE);
+    expect(end).toBeLessThan(2 * middle + 0.3);
+    const start = rmsErrorDeg(off, truth, 2, 0, 5 * RATE);
+    expect(start).toBeLessThan(2 * middle + 0.3);
+  });
+
+  it('survives non-finite and zero samples and time steps that do not increase', () => {
+    const b2 = { ...block, tS: block.tS.slice(), gyrRadS: block.gyrRadS.slice(), accMS2: block.accMS2.slice() };
+    b2.accMS2.fill(NaN, 3 * 100, 3 * 103);
+    b2.accMS2.fill(0, 3 * 2000, 3 * 2010);
+    b2.accMS2.fill(NaN, 0, 3); // the very first accelerometer sample is bad
+    b2.gyrRadS.fill(Infinity, 3 * 3000, 3 * 3001);
+    b2.tS[4000] = b2.tS[3999]!;
+    const out = estimateOrientationOffline(b2, params);
+    for (let i = 0; i < n; i++) expect(Math.hypot(out[4 * i]!, out[4 * i + 1]!, out[4 * i + 2]!, out[4 * i + 3]!)).toBeCloseTo(1, 9);
+    expect(rmsErrorDeg(out, truth, 2, 5 * RATE, n)).toBeLessThan(1.5);
+  });
+
+  it('smootherTauAccS: 0 is no smoothing (worse), a bad value throws', () => {
+    const raw = estimateOrientationOffline(block, { ...params, magEnabled: false }, undefined, { smootherTauAccS: 0 });
+    const smooth = estimateOrientationOffline(block, { ...params, magEnabled: false });
+    expect(rmsErrorDeg(smooth, truth, 2, 5 * RATE, n)).toBeLessThan(rmsErrorDeg(raw, truth, 2, 5 * RATE, n));
+    expect(() => estimateOrientationOffline(block, params, undefined, { smootherTauAccS: -1 })).toThrow(/smootherTauAccS/);
+    expect(() => estimateOrientationOffline(block, params, undefined, { smootherTauAccS: NaN })).toThrow(/smootherTauAccS/);
+  });
+});
+
 describe('reverseTimeState', () => {
   it('negates every rate (bias, low-passed gyroscope) and nothing else; twice is the identity', () => {
     const f = new Vqf({}, { rateHz: RATE });
