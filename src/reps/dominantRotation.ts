@@ -18,7 +18,7 @@ import type { InertialBlock } from '../samples/block';
 import { resolveDominantRotationParams, type DominantRotationParams } from './dominantRotationParams';
 import { RotationAxisAccumulator } from './principalAxis';
 import type { MovementSignal } from './rep';
-import { inclinationAngleRad, twistAngleRad, upInSensor, type DominantRotationMethod } from './twist';
+import { inclinationAngleRad, swingAngleRad, twistAngleRad, upInSensor, type DominantRotationMethod } from './twist';
 
 const DEG = 180 / Math.PI;
 
@@ -28,6 +28,11 @@ export interface DominantRotationSignal extends MovementSignal {
   /** Share of all angular motion about that axis, in [1/3, 1] (1 = pure single-axis motion; 0 = no motion). */
   readonly axisShare: number;
   readonly method: DominantRotationMethod;
+  /**
+   * Per sample, how far the sensor has rotated other than about the axis since the reference
+   * attitude (swing angle), deg ≥ 0 — out-of-plane motion, e.g. for compensation measures.
+   */
+  readonly offAxisDeg: Float64Array;
 }
 
 /** Per-sample angle about `axis` relative to sample `ref` of the interleaved orientations `q`. */
@@ -91,6 +96,10 @@ export function dominantRotationSignal(
   const axisShare = acc.axis(axisS);
   const angleDeg = angleSeries(q, n, axisS, p.method, new Float64Array(n));
   orientUp(angleDeg, n, axisS);
+  const offAxisDeg = new Float64Array(n);
+  const qRef = quat.readAt(quat.create(), q, 0);
+  const qi = quat.create();
+  for (let i = 0; i < n; i++) offAxisDeg[i] = swingAngleRad(qRef, quat.readAt(qi, q, i), axisS) * DEG;
   // Time jumps of more than 1.5 nominal periods are gaps in the source (dropped samples).
   const rateHz = block.info.rateHz;
   const gapAfterS: number[] = [];
@@ -105,11 +114,12 @@ export function dominantRotationSignal(
     axisS,
     axisShare,
     method: p.method,
+    offAxisDeg,
   };
 }
 
-/** Receives the streaming signal one sample at a time. */
-export type AngleSink = (tS: number, angleDeg: number) => void;
+/** Receives the streaming signal one sample at a time (offAxisDeg: see {@link DominantRotationSignal.offAxisDeg}). */
+export type AngleSink = (tS: number, angleDeg: number, offAxisDeg: number) => void;
 
 /**
  * Streaming dominant-rotation angle. The axis needs motion to be known, so the first samples
@@ -218,7 +228,7 @@ export class DominantRotationTracker {
 
   private accept(tS: number, q: Float64Array): void {
     if (this.fixed) {
-      this.sink(tS, this.angleDeg(q));
+      this.sink(tS, this.angleDeg(q), swingAngleRad(this.qRef, q, this.axis) * DEG);
       return;
     }
     this.heldTS[this.held] = tS;
@@ -301,7 +311,7 @@ export class DominantRotationTracker {
   private flushHeld(): void {
     for (let i = 0; i < this.held; i++) {
       quat.readAt(this.q, this.heldQ, i);
-      this.sink(this.heldTS[i]!, this.angleDeg(this.q));
+      this.sink(this.heldTS[i]!, this.angleDeg(this.q), swingAngleRad(this.qRef, this.q, this.axis) * DEG);
     }
     this.held = 0;
   }

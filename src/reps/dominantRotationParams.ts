@@ -10,7 +10,7 @@ export interface DominantRotationParams {
   minRateDegS: number;
   /**
    * Streaming: the axis is fixed once the sensor has turned this much in total (sum of |ω|·dt
-   * over samples above `minRateDegS`), deg — about one to two reps of a typical exercise. Default 120.
+   * over samples above `minRateDegS`), deg — about one rep of a typical exercise (out and back). Default 90.
    */
   warmupDeg: number;
   /** Streaming: the axis is fixed after this long at the latest (if there was any motion), s. Default 20. */
@@ -24,7 +24,7 @@ export interface DominantRotationParams {
 export const DOMINANT_ROTATION_DEFAULTS: Readonly<DominantRotationParams> = Object.freeze({
   method: 'orientation',
   minRateDegS: 5,
-  warmupDeg: 120,
+  warmupDeg: 90,
   warmupMaxS: 20,
   maxRateHz: 200,
   vqf: {},

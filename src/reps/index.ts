@@ -5,8 +5,8 @@
 export * from './rep';
 export { REP_SEGMENTER_DEFAULTS, RepParamError, resolveRepSegmenterParams, type RepSegmenterParams } from './segmenterParams';
 export { RepSegmenter, type RepPhase, type RepSegmenterState } from './segmenter';
-export { countRepsOffline, countFullReps, summarizeReps, smoothZeroPhase, type RepCountResult } from './offline';
+export { countRepsOffline, countFullReps, summarizeReps, type RepCountResult } from './offline';
 export { DOMINANT_ROTATION_DEFAULTS, resolveDominantRotationParams, type DominantRotationParams } from './dominantRotationParams';
 export { dominantRotationSignal, DominantRotationTracker, type AngleSink, type DominantRotationSignal } from './dominantRotation';
 export { RotationAxisAccumulator, principalRotationAxis } from './principalAxis';
-export { twistAngleRad, inclinationAngleRad, upInSensor, type DominantRotationMethod } from './twist';
+export { twistAngleRad, swingAngleRad, inclinationAngleRad, upInSensor, type DominantRotationMethod } from './twist';

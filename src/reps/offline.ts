@@ -96,6 +96,7 @@ function indexAtOrAfter(tS: ArrayLike<number>, t: number): number {
 
 /**
  * Count and segment the reps of a whole recording. Same parameters as {@link RepSegmenter};
+ * `signal.gapAfterS` marks gaps (see above);
  * the reps are those the segmenter emits (including the one `finish()` completes), with
  * boundaries placed on the zero-phase smoothed signal and `latencyS` 0.
  */
@@ -104,7 +105,19 @@ export function countRepsOffline(signal: MovementSignal, params: Partial<RepSegm
   const p = seg.params;
   const { tS, angleDeg } = signal;
   if (tS.length !== angleDeg.length) throw new RangeError(`countRepsOffline: ${tS.length} times but ${angleDeg.length} angles`);
-  const found: Rep[] = [...seg.pushBlock(tS, angleDeg)];
+  const found: Rep[] = [];
+  // Source gaps (signal.gapAfterS) are fed as a NaN sample between the two sides, so that the
+  // smoothing restarts there and a rep spanning one is flagged REP_GAP, as in streaming.
+  const gaps = signal.gapAfterS ?? [];
+  let g = 0;
+  for (let i = 0; i < tS.length; i++) {
+    while (g < gaps.length && gaps[g]! < tS[i]!) {
+      if (i > 0 && gaps[g]! >= tS[i - 1]!) seg.push(0.5 * (tS[i - 1]! + tS[i]!), NaN);
+      g++;
+    }
+    const r = seg.push(tS[i]!, angleDeg[i]!);
+    if (r) found.push(r);
+  }
   const last = seg.finish();
   if (last) found.push(last);
   const smooth = smoothZeroPhase(tS, angleDeg, p.smoothingHz, p.maxGapS);

@@ -56,6 +56,11 @@ export interface RepSegmenterParams {
   minHoldS: number;
   /** A rep whose ROM is below this fraction of the reference ROM is partial (not counted). Default 0.6. */
   partialFraction: number;
+  /**
+   * The first rep of a new set is partial only below this fraction of the previous set's
+   * reference ROM (a fidget during the pause; a whole set may legitimately be lower). Default 0.25.
+   */
+  newSetFraction: number;
   /** Reference ROM = median of the last this-many reps of the same set (partials included, so a lasting change of amplitude is adopted). Default 5. */
   referenceReps: number;
   /** Rest longer than this between two reps starts a new set (and a new ROM reference), s. Default 6. */
@@ -89,6 +94,7 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   holdFraction: 0.05,
   minHoldS: 1,
   partialFraction: 0.6,
+  newSetFraction: 0.25,
   referenceReps: 5,
   setPauseS: 6,
   maxHoldS: 10,
@@ -109,7 +115,7 @@ export class RepParamError extends RangeError {
   }
 }
 
-const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction'] as const;
+const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction', 'newSetFraction'] as const;
 const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
 const NON_NEGATIVE = ['restDriftDegS', 'boundaryMinDeg', 'minHoldS'] as const;
 

@@ -2,7 +2,8 @@
  * Set membership and the partial-rep decision. A rep is partial when its ROM is clearly below
  * the median ROM of the last few reps of the same set — relative to its neighbours, not to the
  * session maximum, so a whole set of low-amplitude reps counts, and the reference restarts
- * with every set (a pause longer than `setPauseS`). Partials enter the reference too: one short
+ * with every set (a pause longer than `setPauseS`); the first rep of a set is partial only when
+ * it is tiny against the previous set (`newSetFraction`). Partials enter the reference too: one short
  * rep among full ones stays partial, a lasting change of amplitude is adopted after a few reps.
  */
 import type { RepSegmenterParams } from './segmenterParams';
@@ -44,14 +45,18 @@ export class SetTracker {
 
   /** Assigns the rep to a set and decides whether it is partial; then records it. */
   add(startS: number, endS: number, romDeg: number): { set: number; partial: boolean } {
+    const ref = this.referenceRomDeg;
+    let fraction = this.p.partialFraction;
     if (this.started && startS - this.lastEndS > this.p.setPauseS) {
       this.set++;
       this.n = 0;
       this.next = 0;
+      // The first rep of a new set has no neighbours yet: only a tiny one, against the previous
+      // set, is partial (a fidget during the pause) — a whole set may well be lower.
+      fraction = this.p.newSetFraction;
     }
     this.started = true;
-    const ref = this.referenceRomDeg;
-    const partial = Number.isFinite(ref) && romDeg < this.p.partialFraction * ref;
+    const partial = Number.isFinite(ref) && romDeg < fraction * ref;
     this.history[this.next] = romDeg;
     this.next = (this.next + 1) % this.history.length;
     if (this.n < this.history.length) this.n++;

@@ -26,6 +26,22 @@ export function twistAngleRad(qRef: QuatLike, q: QuatLike, a: ArrayLike<number>)
   return 2 * Math.atan2(px * a[0]! + py * a[1]! + pz * a[2]!, pw);
 }
 
+/**
+ * Rotation of q_ref* ⊗ q that is not about the axis a (the swing of the swing–twist
+ * decomposition), rad in [0, π]: out-of-plane motion. With q_rel = (w, v), the swing's scalar
+ * part is √(w² + (v·a)²).
+ */
+export function swingAngleRad(qRef: QuatLike, q: QuatLike, a: ArrayLike<number>): number {
+  const rw = qRef[0]!, rx = -qRef[1]!, ry = -qRef[2]!, rz = -qRef[3]!;
+  const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
+  const pw = rw * w - rx * x - ry * y - rz * z;
+  const px = rw * x + rx * w + ry * z - rz * y;
+  const py = rw * y - rx * z + ry * w + rz * x;
+  const pz = rw * z + rx * y - ry * x + rz * w;
+  const va = px * a[0]! + py * a[1]! + pz * a[2]!;
+  return 2 * Math.acos(Math.min(1, Math.sqrt(pw * pw + va * va)));
+}
+
 /** Up direction (0,0,1) in the sensor frame of q_GS, written to `out` (= third row of R(q)). */
 export function upInSensor(q: QuatLike, out: Float64Array): Float64Array {
   const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;

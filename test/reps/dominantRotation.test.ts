@@ -3,9 +3,12 @@ import * as quat from '../../src/math/quat';
 import { dominantRotationSignal, DominantRotationTracker } from '../../src/reps/dominantRotation';
 import { RepParamError } from '../../src/reps/segmenterParams';
 import { principalRotationAxis } from '../../src/reps/principalAxis';
-import { inclinationAngleRad, twistAngleRad, upInSensor } from '../../src/reps/twist';
+import { inclinationAngleRad, swingAngleRad, twistAngleRad, upInSensor } from '../../src/reps/twist';
 import { concatBlocks } from '../../src/samples/block';
+import { Body } from '../../src/sim/body';
+import { RepSequence } from '../../src/sim/reps';
 import { kneeFlexionScenario } from '../../src/sim/scenarios';
+import { countRepsOffline } from '../../src/reps/offline';
 import { simulate } from '../../src/sim/simulate';
 
 const DEG = Math.PI / 180;
@@ -26,6 +29,11 @@ describe('twist and inclination angles', () => {
     for (const th of [-2.5, -0.4, 0, 0.3, 1.2, 3]) {
       const q = quat.multiply(quat.create(), qRef, quat.fromAxisAngle(quat.create(), a, th));
       expect(twistAngleRad(qRef, q, a)).toBeCloseTo(th, 10);
+      expect(swingAngleRad(qRef, q, a)).toBeCloseTo(0, 6);
+      // Add a swing of 0.3 rad about an axis perpendicular to a: the swing angle is 0.3.
+      const qs = quat.multiply(quat.create(), quat.multiply(quat.create(), qRef, quat.fromAxisAngle(quat.create(), [1, 0, 0], 0.3)), quat.fromAxisAngle(quat.create(), a, th));
+      expect(swingAngleRad(qRef, qs, a)).toBeCloseTo(0.3, 10);
+      expect(twistAngleRad(qRef, qs, a)).toBeCloseTo(th, 10);
       // A global rotation about the vertical (6D heading drift) does not change the twist about a
       // horizontal axis to first order.
     }
@@ -72,6 +80,8 @@ describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting e
       expect(s.axisShare).toBeGreaterThan(0.95);
       const truth = Float64Array.from(kneeDeg, (v) => -(v - kneeDeg[0]!) + s.angleDeg[0]!);
       expect(rms(s.angleDeg, truth, 0), method).toBeLessThan(2);
+      // A hinge: hardly any motion off the axis.
+      expect(Math.max(...s.offAxisDeg), method).toBeLessThan(5);
     }
   });
 
@@ -100,5 +110,28 @@ describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting e
   it('rejects bad parameters', () => {
     expect(() => dominantRotationSignal(block, { minRateDegS: -1 })).toThrow(RepParamError);
     expect(() => dominantRotationSignal(block, { method: 'pca' as never })).toThrow(RepParamError);
+  });
+});
+
+describe('dominantRotationSignal for a rotation about the vertical (heading: only the orientation method sees it)', () => {
+  it('counts reps of an axial rotation about the vertical despite gyroscope bias (6D heading drift)', () => {
+    const reps = new RepSequence({ reps: 8, startS: 3, amplitudeRad: 45 * DEG, riseS: 1.2, holdS: 3, restS: 1.5 });
+    const body = new Body([
+      { name: 'trunk', orientation: [1, 0, 0, 0], position: [0, 0, 1] },
+      { name: 'arm', parent: 'trunk', jointName: 'turn', jointPositionM: [0, 0, 0], joint: { type: 'hinge', axis: [0, 0, 1], angle: reps, dofNames: ['turn'] } },
+    ]);
+    const sim = simulate(
+      { body, sensors: [{ id: 'arm', segment: 'arm', positionM: [0.3, 0, 0], orientation: quat.fromAxisAngle(quat.create(), [1, 1, 0], 0.4), errors: 'consumer' }], durationS: reps.endS + 3 },
+      { rateHz: 100, seed: 9 },
+    );
+    const block = concatBlocks(sim.blocks['arm']!).block;
+    const s = dominantRotationSignal(block);
+    const r = countRepsOffline(s);
+    expect(r.count).toBe(8);
+    r.reps.forEach((x, i) => {
+      expect(Math.abs(x.startS - reps.reps[i]!.startS)).toBeLessThan(0.2);
+      expect(Math.abs(x.endS - reps.reps[i]!.endS)).toBeLessThan(0.2);
+      expect(Math.abs(x.romDeg - 45)).toBeLessThan(3);
+    });
   });
 });

@@ -17,7 +17,7 @@ function stream(seg: RepSegmenter, tS: ArrayLike<number>, angleDeg: ArrayLike<nu
 }
 
 /** Runs streaming and offline; checks they agree on the reps, and both against the truth within `tolS`. */
-function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: Rep[] } {
+function checkAgainstTruth(p: RepSequenceParams, o: SimSignalOptions, tolS: number): { live: Rep[]; off: readonly Rep[] } {
   const { signal, seq } = simSignal(p, o);
   const live = stream(new RepSegmenter(), signal.tS, signal.angleDeg);
   const off = countRepsOffline(signal).reps;
@@ -83,8 +83,8 @@ describe('RepSegmenter on simulated reps with known times', () => {
 
   it('a whole set of low-amplitude reps after a pause counts (partial is relative to the set, not the session)', () => {
     const { signal } = simSignal({ ...base, reps: 5, sets: 1 });
-    const low = simSignal({ ...base, reps: 5, sets: 1, amplitudeRad: 12 * DEG });
-    // Concatenate: 5 reps of 70°, then (after 15 s) 5 reps of 12°.
+    const low = simSignal({ ...base, reps: 5, sets: 1, amplitudeRad: 21 * DEG });
+    // Concatenate: 5 reps of 70°, then (after 15 s) 5 reps of 21° (30 %: below partialFraction, above newSetFraction).
     const shift = signal.tS[signal.tS.length - 1]! + 15;
     const tS = Float64Array.from([...signal.tS, ...low.signal.tS.map((t) => t + shift)]);
     const angleDeg = Float64Array.from([...signal.angleDeg, ...low.signal.angleDeg]);
@@ -98,6 +98,41 @@ describe('RepSegmenter on simulated reps with known times', () => {
     const { signal } = simSignal({ ...base, reps: 4, sets: 1, riseS: 3, holdS: 8, restS: 4 });
     const wobbly = signal.angleDeg.map((a, i) => a + 3 * Math.sin(2 * Math.PI * 0.7 * signal.tS[i]!) * (a > 60 ? 1 : 0));
     expect(countRepsOffline({ ...signal, angleDeg: wobbly }).count).toBe(4);
+  });
+});
+
+describe('RepSegmenter between sets', () => {
+  /** Two sets of 6 × 70° with a 20 s pause (set 1 starts at 2 + 6·(1.5+3+1.5+1) − 1 + 20). */
+  const p = { ...base, setRestS: 20 };
+  const bump = (tS: Float64Array, a: Float64Array, fromS: number, toS: number, deg: number): Float64Array =>
+    a.map((v, i) => {
+      const t = tS[i]!;
+      if (t <= fromS || t >= toS) return v;
+      const u = (t - fromS) / (toS - fromS);
+      return v + deg * Math.sin(Math.PI * u) ** 2;
+    });
+
+  it('a small fidget during the pause is partial; a brief dip below rest and a shifted rest pose do not break the next set', () => {
+    const { signal, seq } = simSignal(p, { noiseDeg: 0.2 });
+    const pauseS = seq.reps[5]!.endS;
+    const cases = [
+      { name: 'fidget', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 8, 6), reps: 13 },
+      { name: 'dip', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 9, -40), reps: 12 },
+      // The rest pose moves up by 15° during the pause and stays there.
+      { name: 'shift', a: signal.angleDeg.map((v, i) => v + (signal.tS[i]! > pauseS + 4 ? Math.min(15, 7.5 * (signal.tS[i]! - pauseS - 4)) : 0)), reps: 12 },
+    ];
+    for (const c of cases) {
+      const sig = { ...signal, angleDeg: c.a };
+      const off = countRepsOffline(sig);
+      expect(off.count, c.name).toBe(12);
+      expect(off.reps, c.name).toHaveLength(c.reps);
+      expect(stream(new RepSegmenter(), sig.tS, sig.angleDeg).filter((r) => !r.partial), c.name).toHaveLength(12);
+      const second = off.reps.filter((r) => !r.partial && r.startS > pauseS);
+      second.forEach((r, i) => {
+        expect(Math.abs(r.startS - seq.reps[6 + i]!.startS), `${c.name} rep ${i}`).toBeLessThan(0.2);
+        expect(Math.abs(r.endS - seq.reps[6 + i]!.endS), `${c.name} rep ${i}`).toBeLessThan(0.2);
+      });
+    }
   });
 });
 
@@ -222,5 +257,19 @@ describe('RepSegmenter properties', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('countRepsOffline and source gaps', () => {
+  it('a gap listed in gapAfterS inside a rep flags it REP_GAP without changing the count', () => {
+    const { signal, seq } = simSignal(base);
+    const r2 = seq.reps[2]!;
+    const keep = Array.from(signal.tS, (t) => !(t > r2.peakS + 0.5 && t < r2.peakS + 0.6));
+    const tS = signal.tS.filter((_, i) => keep[i]);
+    const angleDeg = signal.angleDeg.filter((_, i) => keep[i]);
+    const gapAt = tS[tS.findIndex((t) => t > r2.peakS + 0.5) - 1]!;
+    const r = countRepsOffline({ tS, angleDeg, name: 'gappy', gapAfterS: [gapAt] });
+    expect(r.count).toBe(12);
+    expect(r.reps.filter((x) => (x.flags & REP_GAP) !== 0).map((x) => x.index)).toEqual([2]);
   });
 });
