@@ -279,6 +279,7 @@ if (write) {
     'Notes: s1 e5 too-fast set — the hand-labelled reps start 1.4–2.2 s after the reps visible in the u2 signal (`--verbose` lists both), ' +
       'so none of those 10 reaches IoU 0.5; every other labelled set matches. s3 e4 low amplitude — the leg does not return to the same ' +
       'rest pose (the rest level jumps by up to half the ROM between reps), so several returns look like partial reps. ' +
+      'Label indices are read 1-based like the time index (sample i at i/25 s, the reader\'s time base); read 0-based, every label moves by 0.04 s and F1 is unchanged. ' +
       '`--method=inclination` (rotation of the up direction about the axis instead of the orientation twist) gives similar figures.',
     end,
   ].join('\n');

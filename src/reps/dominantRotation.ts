@@ -25,6 +25,8 @@ const DEG = 180 / Math.PI;
 export interface DominantRotationSignal extends MovementSignal {
   /** The rotation axis in the sensor frame (unit; the sign the angle is measured with). */
   readonly axisS: Float64Array;
+  /** Total angle the sensor turned (Σ|ω|·dt above `minRateDegS`), deg: compare sensors to find the moving one. */
+  readonly totalRotationDeg: number;
   /** Share of all angular motion about that axis, in [1/3, 1] (1 = pure single-axis motion; 0 = no motion). */
   readonly axisShare: number;
   readonly method: DominantRotationMethod;
@@ -112,6 +114,7 @@ export function dominantRotationSignal(
     ...(gapAfterS.length > 0 ? { gapAfterS } : {}),
     name: `dominant rotation (sensor ${block.info.sensorId})`,
     axisS,
+    totalRotationDeg: acc.totalRad * DEG,
     axisShare,
     method: p.method,
     offAxisDeg,

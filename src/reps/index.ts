@@ -8,5 +8,5 @@ export { RepSegmenter, type RepPhase, type RepSegmenterState } from './segmenter
 export { countRepsOffline, countFullReps, summarizeReps, type RepCountResult } from './offline';
 export { DOMINANT_ROTATION_DEFAULTS, resolveDominantRotationParams, type DominantRotationParams } from './dominantRotationParams';
 export { dominantRotationSignal, DominantRotationTracker, type AngleSink, type DominantRotationSignal } from './dominantRotation';
-export { RotationAxisAccumulator, principalRotationAxis } from './principalAxis';
+export { RotationAxisAccumulator, principalRotationAxis, totalRotationDeg } from './principalAxis';
 export { twistAngleRad, swingAngleRad, inclinationAngleRad, upInSensor, type DominantRotationMethod } from './twist';

@@ -66,3 +66,14 @@ export function principalRotationAxis(tS: ArrayLike<number>, gyrRadS: ArrayLike<
   }
   return acc.axis(out);
 }
+
+/**
+ * How much a sensor turned in total, deg: Σ |ω|·dt over samples faster than `minRateRadS`
+ * (bias and noise at rest excluded). Picks the moving sensor of a session (the one to count
+ * reps on when none is named).
+ */
+export function totalRotationDeg(tS: ArrayLike<number>, gyrRadS: ArrayLike<number>, minRateRadS: number): number {
+  const acc = new RotationAxisAccumulator(minRateRadS);
+  for (let i = 1; i < tS.length; i++) acc.add(gyrRadS[3 * i]!, gyrRadS[3 * i + 1]!, gyrRadS[3 * i + 2]!, tS[i]! - tS[i - 1]!);
+  return (acc.totalRad * 180) / Math.PI;
+}

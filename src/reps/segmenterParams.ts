@@ -7,8 +7,9 @@
 
 export interface RepSegmenterParams {
   /**
-   * Which way a rep moves from rest: +1 up, −1 down, 0 = decided by the first excursion
-   * from the initial rest (the recording must start at rest). Default 0.
+   * Which way a rep moves from rest: +1 up, −1 down, 0 = automatic: an upward and a downward
+   * detector run until one completes a rep (one not nested inside a larger excursion of the
+   * other), whose direction is kept. Default 0.
    */
   direction: 1 | -1 | 0;
   /**
@@ -65,7 +66,10 @@ export interface RepSegmenterParams {
   referenceReps: number;
   /** Rest longer than this between two reps starts a new set (and a new ROM reference), s. Default 6. */
   setPauseS: number;
-  /** A still stretch away from rest longer than this is a new rest pose, not a hold, s. Default 10. */
+  /**
+   * A still stretch away from rest longer than this is a new rest pose, not a hold, s (raise it
+   * for long static holds, e.g. 30 s stretches). Default 10.
+   */
   maxHoldS: number;
   /** A dip below the rest level that comes back within this time leaves the rest level unchanged, s. Default 6. */
   dipMaxS: number;

@@ -101,7 +101,12 @@ describe('reps on the bundled fixtures', () => {
 
   it('knee-flexion: the still thigh sensor has no reps', async () => {
     const block = await sensorBlock('knee-flexion', 'thigh');
-    expect(countRepsOffline(dominantRotationSignal(block)).count).toBe(0);
+    const still = dominantRotationSignal(block);
+    expect(countRepsOffline(still).count).toBe(0);
+    // The moving sensor turned far more in total than the still one.
+    const moving = dominantRotationSignal(await sensorBlock('knee-flexion', 'shank'));
+    expect(moving.totalRotationDeg).toBeGreaterThan(1000);
+    expect(still.totalRotationDeg).toBeLessThan(0.05 * moving.totalRotationDeg);
     expect(streamImu(block)).toHaveLength(0);
   });
 });

@@ -94,6 +94,12 @@ describe('RepSegmenter on simulated reps with known times', () => {
     expect(r.countPerSet).toEqual([5, 5]);
   });
 
+  it('30 s static holds count with maxHoldS raised (by default a still stretch over 10 s is a new rest pose)', () => {
+    const { signal } = simSignal({ ...base, reps: 3, sets: 1, holdS: 30, restS: 3 }, { noiseDeg: 0.2 });
+    expect(countRepsOffline(signal, { maxHoldS: 40, maxRepS: 60 }).count).toBe(3);
+    expect(countRepsOffline(signal).count).toBeLessThan(3); // the documented limit of the default
+  });
+
   it('slow reps with long holds and long rests are still single reps (hold wobble is not a rep)', () => {
     const { signal } = simSignal({ ...base, reps: 4, sets: 1, riseS: 3, holdS: 8, restS: 4 });
     const wobbly = signal.angleDeg.map((a, i) => a + 3 * Math.sin(2 * Math.PI * 0.7 * signal.tS[i]!) * (a > 60 ? 1 : 0));
