@@ -9,9 +9,10 @@
  * Flags (strings, stable for the CLI/report):
  *  - 'partial', 'gap', 'truncated' — from the segmenter's rep (and a gap seen in the signal);
  *  - 'no-hold' — hold at end range shorter than `minHoldS`;
- *  - 'low-rom' — ROM below `lowRomFraction` of the reference (the 'correct' template's ROM,
- *    else the session's median full-rep ROM);
- *  - 'too-fast' / 'too-slow' — duration below `fastFraction` / above `slowFraction` of the reference;
+ *  - 'low-rom' — ROM below `lowRomFraction` of the reference (the nearest 'correct' template
+ *    rep: `match.romRatio`; else the session's median full-rep ROM);
+ *  - 'too-fast' / 'too-slow' — duration below `fastFraction` / above `slowFraction` of the
+ *    reference (`match.tempoRatio`, active durations; else the session's median duration);
  *  - 'compensation' — the compensation signal moved more than `compensationLimitDeg`;
  *  - 'inconsistent' — consistency below `inconsistentBelow`;
  *  - the template label itself when it is not the correct one (e.g. 'too-low').
@@ -75,14 +76,12 @@ export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options:
   const matchOptions = sessionRomDeg > 0 ? { ...options, sessionRomDeg } : options;
   const matches: (TemplateMatch | undefined)[] = reps.map((r) => (template ? matchTemplate(template, signal, r, matchOptions) : undefined));
 
+  // Without a template the session's own full reps are the reference (same boundary rules, so
+  // plain durations compare); with one, the match's ratios to the nearest correct template rep
+  // (active durations: hand-labelled template windows hold extra rest).
   const full = metrics.filter((_, i) => !reps[i]!.partial);
-  let refRomDeg = median(full.map((m) => m.romDeg));
-  let refDurationS = median(full.map((m) => m.durationS));
-  if (template) {
-    const correct = template.reps.filter((t) => t.label === template.correctLabel);
-    refRomDeg = median(correct.map((t) => t.romDeg));
-    refDurationS = median(correct.map((t) => t.endS - t.startS));
-  }
+  const refRomDeg = median(full.map((m) => m.romDeg));
+  const refDurationS = median(full.map((m) => m.durationS));
   const minHoldS = options.minHoldS ?? 1;
   const lowRom = options.lowRomFraction ?? 0.8;
   const fast = options.fastFraction ?? 0.7;
@@ -99,9 +98,11 @@ export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options:
     if (rep.flags & REP_GAP || hasGap(signal, i0, i1)) flags.push('gap');
     if (rep.flags & REP_TRUNCATED) flags.push('truncated');
     if (rep.flags & REP_NO_HOLD || m.holdS < minHoldS) flags.push('no-hold');
-    if (m.romDeg < lowRom * refRomDeg) flags.push('low-rom');
-    if (m.durationS < fast * refDurationS) flags.push('too-fast');
-    if (m.durationS > slow * refDurationS) flags.push('too-slow');
+    const romRatio = match?.romRatio ?? m.romDeg / refRomDeg;
+    const tempoRatio = match?.tempoRatio ?? m.durationS / refDurationS;
+    if (romRatio < lowRom) flags.push('low-rom');
+    if (tempoRatio < fast) flags.push('too-fast');
+    if (tempoRatio > slow) flags.push('too-slow');
     if (m.compensationDeg > compLimit) flags.push('compensation');
     if (m.consistency < inconsistent) flags.push('inconsistent');
     if (match && template && match.label !== template.correctLabel && !flags.includes(match.label)) flags.push(match.label);

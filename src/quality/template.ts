@@ -123,22 +123,26 @@ export interface MatchOptions {
 }
 
 interface Features {
+  /** The ROM term of the distance (blended with the session-relative part when one is given). */
   romLog: number;
+  /** ln(ROM / template rep ROM) alone. */
+  romLogAbs: number;
   tempoLog: number;
   shape: number;
   d: number;
 }
 
 function features(s: RepShape, t: TemplateRep, o: TemplateOptions, session?: { romDeg: number; weight: number; correctRomDeg: number }): Features {
-  let romLog = s.romDeg > 0 ? Math.log(s.romDeg / t.romDeg) : -10;
+  const romLogAbs = s.romDeg > 0 ? Math.log(s.romDeg / t.romDeg) : -10;
+  let romLog = romLogAbs;
   if (session && s.romDeg > 0) {
     const rel = Math.log(s.romDeg / session.romDeg) - Math.log(t.romDeg / session.correctRomDeg);
-    romLog = (1 - session.weight) * romLog + session.weight * rel;
+    romLog = (1 - session.weight) * romLogAbs + session.weight * rel;
   }
   const tempoLog = s.activeDurationS > 0 && t.activeDurationS > 0 ? Math.log(s.activeDurationS / t.activeDurationS) : -10;
   const shape = dtwDistance(s.curve, t.curve, o.dtwBandFraction ?? 0.1);
   const d = Math.hypot(romLog / (o.romTolerance ?? 0.22), tempoLog / (o.tempoTolerance ?? 0.22), shape / (o.shapeTolerance ?? 0.1));
-  return { romLog, tempoLog, shape, d };
+  return { romLog, romLogAbs, tempoLog, shape, d };
 }
 
 /** Compare one rep of `signal` with the template: label, 0–100 score, reasons. */
@@ -178,7 +182,8 @@ export function matchTemplate(
   const romTol = o.romTolerance ?? 0.22, tempoTol = o.tempoTolerance ?? 0.22, shapeTol = o.shapeTolerance ?? 0.1;
   if (best!.t.label !== template.correctLabel) reasons.push(`closest to the '${best!.t.label}' template rep`);
   if (Math.abs(c.f.romLog) > 0.5 * romTol) {
-    reasons.push(`ROM ${s.romDeg.toFixed(0)}° vs ${c.t.romDeg.toFixed(0)}° in the template (${c.f.romLog < 0 ? 'smaller' : 'larger'})`);
+    const inSession = session ? `; this session's full reps reach ${session.romDeg.toFixed(0)}°` : '';
+    reasons.push(`ROM ${s.romDeg.toFixed(0)}° vs ${c.t.romDeg.toFixed(0)}° in the template (${c.f.romLog < 0 ? 'smaller' : 'larger'}${inSession})`);
   }
   if (Math.abs(c.f.tempoLog) > 0.5 * tempoTol) {
     reasons.push(`active time ${s.activeDurationS.toFixed(1)} s vs ${c.t.activeDurationS.toFixed(1)} s in the template (${c.f.tempoLog < 0 ? 'faster' : 'slower'})`);
@@ -190,7 +195,7 @@ export function matchTemplate(
     score,
     reasons,
     shapeDistanceDeg: best!.f.shape * best!.t.romDeg,
-    romRatio: Math.exp(c.f.romLog),
+    romRatio: Math.exp(c.f.romLogAbs),
     tempoRatio: Math.exp(c.f.tempoLog),
   };
 }
