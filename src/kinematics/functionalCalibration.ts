@@ -333,7 +333,7 @@ export function ballJointFunctionalCalibration(input: BallJointCalibrationInput)
   const reasons: string[] = first.reason ? [first.reason] : [];
   const checkDeg: [number, number] = [NaN, NaN];
   if (first.quality === 'failed') return { ...first, first, second, checkDeg, reason: reasons.join('; ') || 'first movement: calibration failed' };
-  let quality = first.quality;
+  let quality: CalibrationQuality = first.quality;
   // Predicted second axis in each sensor: q_S,seg applied to the segment axis (sign-free comparison).
   const predicted = (r: SensorToSegmentResult): Vec3 => quat.rotate(vec3.create(), r.qSensorSegment, input.secondSegmentAxis);
   const p1 = predicted(first.proximal), p2 = predicted(first.distal);
