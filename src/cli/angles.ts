@@ -12,6 +12,7 @@ import { readSession } from '../io/node/session';
 import * as quat from '../math/quat';
 import type { Quat } from '../math/quat';
 import type { Side } from '../kinematics/body';
+import { hingeAxisSignFromVertical } from '../kinematics/functionalCalibration';
 import { HeadingAlignment, applyHeadingCorrection } from '../kinematics/headingAlignment';
 import { estimateHingeAxesFromBlocks } from '../kinematics/hingeAxis';
 import type { CalibrationQuality, HingeAxisResult } from '../kinematics/hingeAxis';
@@ -254,6 +255,12 @@ async function run(ctx: CommandContext): Promise<number> {
     hinge = estimateHingeAxesFromBlocks([...pBlocks, ...dBlocks], proxName, distName);
   } catch (e) {
     hingeError = (e as Error).message;
+  }
+  if (hinge && axisUsable(hinge, 1) && axisUsable(hinge, 2)) {
+    // The fit's signs are independent per axis: make the pair one physical direction (its
+    // vertical component must agree in both sensors), else the mounts and heading come out 180° off.
+    const sign = hingeAxisSignFromVertical(qP, qD, hinge.j1, hinge.j2);
+    if (sign.flipJ2) hinge = { ...hinge, j2: negate(hinge.j2) };
   }
   const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
   let cal = calibrate(inp, spec, 1, proxName, distName);

@@ -103,6 +103,29 @@ export function estimateHeadingOffset(
   return headingFromSums(sums, fullTiltDeg);
 }
 
+/**
+ * Sign consistency of a hinge axis pair without mount hints. The hinge constraint
+ * R₁j₁ = R_z(δ)R₂j₂ holds whatever the heading offset δ for the VERTICAL components:
+ * (R₁j₁)_z = (R₂j₂)_z at every sample. A pair fitted with independent signs (j₁, −j₂) makes them
+ * opposite. Returns whether j₂ must be negated, and the evidence Σ|(R₁j₁)_z(R₂j₂)_z| / n (0 when the
+ * axis stays horizontal: then the sign cannot be told from 6D orientations).
+ */
+export function hingeAxisSignFromVertical(quat1: ArrayLike<number>, quat2: ArrayLike<number>, j1: Vec3Like, j2: Vec3Like): { flipJ2: boolean; evidence: number } {
+  if (quat1.length !== quat2.length || quat1.length % 4 !== 0) throw new CalibrationInputError(`hinge sign: orientation arrays must both have length 4n (got ${quat1.length}, ${quat2.length})`);
+  const a = quat.create(), b = quat.create(), v1 = vec3.create(), v2 = vec3.create();
+  let sum = 0, abs = 0, n = 0;
+  for (let i = 0; i < quat1.length / 4; i++) {
+    quat.readAt(a, quat1, i);
+    quat.readAt(b, quat2, i);
+    if (!Number.isFinite(a[0]! + a[1]! + a[2]! + a[3]! + b[0]! + b[1]! + b[2]! + b[3]!)) continue;
+    const p = quat.rotate(v1, a, j1)[2]! * quat.rotate(v2, b, j2)[2]!;
+    sum += p;
+    abs += Math.abs(p);
+    n++;
+  }
+  return { flipJ2: sum < 0, evidence: n > 0 ? abs / n : 0 };
+}
+
 /** Result common to the joint calibrations. */
 export interface JointCalibrationResult {
   readonly proximal: SensorToSegmentResult;

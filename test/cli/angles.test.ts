@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './run';
 
 const KNEE = 'fixtures/knee-flexion';
+const SWING = 'fixtures/knee-swing';
 
 /** Columns of a CSV by header name; empty cells → NaN. */
 function parseCsv(text: string): Record<string, number[]> {
@@ -81,6 +82,59 @@ describe('kinemetry angles', () => {
     expect(r.stderr).toMatch(/calibration static: good/);
     expect(r.stderr).toMatch(/flexion_deg: min -?\d+\.\d ± \d+\.\d, max \d+\.\d/);
     expect(r.stderr).toMatch(/% of AAOS normal 135°/);
+  });
+
+  /** Flexion RMSE and max against the fixture's truth, from an angles CSV. */
+  async function flexionVsTruth(csvPath: string, session: string): Promise<{ rmse: number; max: number; truthMax: number; meanUnc: number; m: number }> {
+    const csv = parseCsv(await readFile(csvPath, 'utf8'));
+    const truth = parseCsv(await readFile(join(session, 'truth/angles.csv'), 'utf8'));
+    const byT = new Map(truth.t!.map((t, i) => [Math.round(t * 1000), truth.knee_flexion_deg![i]!]));
+    let se = 0, m = 0, max = -Infinity, unc = 0;
+    csv.t!.forEach((t, i) => {
+      const v = csv.flexion_deg![i]!, ref = byT.get(Math.round(t * 1000));
+      if (Number.isNaN(v) || ref === undefined) return;
+      se += (v - ref) ** 2; m++; max = Math.max(max, v); unc += csv.flexion_unc_deg![i]!;
+    });
+    return { rmse: Math.sqrt(se / m), max, truthMax: Math.max(...truth.knee_flexion_deg!), meanUnc: unc / m, m };
+  }
+
+  it('knee with a moving thigh, --calibrate functional (mag-free): flexion matches the simulated truth', async () => {
+    const out = join(dir, 'swing.csv');
+    const r = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional', '-o', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string; headingConfidence: number; hinge: { quality: string } }; orientation: string };
+    expect(json.calibration.quality).toBe('good');
+    expect(json.calibration.hinge.quality).toBe('good');
+    expect(json.orientation).toBe('6D');
+    expect(json.calibration.headingConfidence).toBeGreaterThan(0.8);
+    const f = await flexionVsTruth(out, SWING);
+    expect(f.m).toBe(2000);
+    expect(f.truthMax).toBeGreaterThan(90);
+    expect(f.rmse).toBeLessThan(2);
+    expect(Math.abs(f.max - f.truthMax)).toBeLessThan(2);
+  });
+
+  it('functional: a sensor strapped on upside down (axes turned 180° about x) gives the same flexion (axis signs made consistent)', async () => {
+    const s = join(dir, 'flipped');
+    await mkdir(s);
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(SWING, 'thigh.csv'), 'utf8'));
+    // y → −y, z → −z for the shank's accelerometer and gyroscope.
+    const lines = (await readFile(join(SWING, 'shank.csv'), 'utf8')).split('\n').map((l) => {
+      if (l.startsWith('#') || l.startsWith('t') || l === '') return l;
+      const c = l.split(',');
+      for (const k of [2, 3, 5, 6]) c[k] = String(-Number(c[k]));
+      return c.join(',');
+    });
+    await writeFile(join(s, 'shank.csv'), lines.join('\n'));
+    await mkdir(join(s, 'truth'));
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(SWING, 'truth/angles.csv'), 'utf8'));
+    const out = join(dir, 'flipped.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/calibration functional: good/);
+    const f = await flexionVsTruth(out, s);
+    expect(f.rmse).toBeLessThan(2);
   });
 
   it('functional calibration on a fixed thigh fails with the reason (exit 1, one line)', async () => {
