@@ -29,7 +29,7 @@ import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import {
-  JointDataError, axisUsable, degToRad, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
+  JointDataError, axisUsable, biasSigmaDegS, degToRad, joinBlocks, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
   readSensorBlocks, staticMount, windowIndices, worse,
 } from './jointCalibration';
 import type { CalibrateSpec, MountResult } from './jointCalibration';
@@ -40,6 +40,8 @@ const ANGLE_JOINTS = [...JOINT_NAMES, 'hinge'] as const;
 const MIN_HEADING_CONFIDENCE = 0.5;
 /** Length of the still start used for the long axis by functional calibration, s. */
 const FUNCTIONAL_STILL_S = 1;
+/** Relative heading 1-σ of two 9D orientations (VQF 9D on BROAD: ≈ 2° total RMSE), deg. */
+const MAG_HEADING_SIGMA_DEG = 2;
 
 interface JointCalibration {
   proximal: MountResult;
@@ -49,6 +51,8 @@ interface JointCalibration {
   /** Heading correction of the distal sensor per sample (rad), when aligned. */
   headingDeltaRad?: Float64Array;
   headingConfidence?: number;
+  /** 1-σ of the relative heading per sample, rad. */
+  headingSigmaRad: Float64Array;
 }
 
 interface Inputs {
@@ -60,6 +64,8 @@ interface Inputs {
   hingeError: string | undefined;
   useMag: boolean;
   isHinge: boolean;
+  /** Relative 6D heading drift while unobserved, deg/s (from the filters' gyro-bias σ). */
+  headingDriftDegS: number;
 }
 
 function negate(v: ArrayLike<number>): Float64Array {
@@ -105,10 +111,15 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
     if (inp.isHinge && axis) {
       // A generic hinge: only the axis matters; the long axis is any perpendicular one.
       const qSSeg = quat.fromTwoVectors(quat.create(), [0, 0, 1], axis);
-      return { qSegSensor: quat.conjugate(quat.create(), qSSeg), residualDeg: 0, quality: 'good', headingSource: 'functional joint axis' };
+      const u = (axisSigmaDeg(what) * Math.PI) / 180;
+      // Only the rotation about the axis is undefined, and it does not enter the hinge angle.
+      return { qSegSensor: quat.conjugate(quat.create(), qSSeg), residualDeg: 0, quality: 'good', headingSource: 'functional joint axis', covarianceRad2: Float64Array.from([u * u, 0, 0, 0, u * u, 0, 0, 0, 0]) };
     }
-    return staticMount(finiteRows3(blk.accMS2!, i0, i1), finiteRows3(blk.gyrRadS!, i0, i1), axis, what);
+    return staticMount(finiteRows3(blk.accMS2!, i0, i1), finiteRows3(blk.gyrRadS!, i0, i1), axis, what, axis ? axisSigmaDeg(what) : undefined);
   };
+  function axisSigmaDeg(what: string): number {
+    return hinge ? (what === 'proximal' ? hinge.j1UncertaintyDeg : hinge.j2UncertaintyDeg) : Infinity;
+  }
   const distal = mountOf(b, j2, 'distal');
   let proximal: MountResult;
   if (j1) {
@@ -124,20 +135,33 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
       quality: failed ? 'failed' : 'good',
       ...(failed ? { reason: still.reason! } : {}),
       headingSource: 'neutral pose (same orientation as the distal segment in the still period)',
+      // It inherits the distal mount's error (how neutral the pose really was is not known).
+      ...(distal.covarianceRad2 ? { covarianceRad2: distal.covarianceRad2 } : {}),
     };
   }
   let quality = worse(proximal.quality, distal.quality);
   if (proximal.reason) reasons.push(proximal.reason);
   if (distal.reason) reasons.push(distal.reason);
-  const cal: JointCalibration = { proximal, distal, quality, reasons };
+  const n = al.tS.length;
+  // Relative heading 1-σ: 9D → the filters' heading accuracy; mag-free without alignment → it is
+  // fixed at the still period (neutral pose / common start) and drifts unobserved from there.
+  const tCal = al.tS[Math.min(n - 1, (i0 + i1) >> 1)]!;
+  const drift = (inp.headingDriftDegS * Math.PI) / 180;
+  const headingSigmaRad = inp.useMag
+    ? new Float64Array(n).fill((MAG_HEADING_SIGMA_DEG * Math.PI) / 180)
+    : Float64Array.from(al.tS, (t) => Math.min(Math.PI, drift * Math.abs(t - tCal)));
+  const cal: JointCalibration = { proximal, distal, quality, reasons, headingSigmaRad };
   if (j1 && j2 && !inp.useMag) {
-    const n = al.tS.length;
-    const ha = new HeadingAlignment(j1, j2);
+    const ha = new HeadingAlignment(j1, j2, { headingDriftDegS: inp.headingDriftDegS });
     const delta = new Float64Array(n), conf = new Float64Array(n);
-    ha.updateBlock(al.tS, inp.qP, inp.qD, a.gyrRadS!, b.gyrRadS!, delta, conf);
+    ha.updateBlock(al.tS, inp.qP, inp.qD, a.gyrRadS!, b.gyrRadS!, delta, conf, headingSigmaRad);
     let first = 0;
     while (first < n && !(conf[first]! > 0)) first++;
-    if (first < n) delta.fill(delta[first]!, 0, first); // offline: the first estimate holds from the start
+    if (first < n) {
+      // Offline: the first estimate holds from the start (its σ grows backwards with the drift).
+      delta.fill(delta[first]!, 0, first);
+      for (let i = 0; i < first; i++) headingSigmaRad[i] = Math.min(Math.PI, Math.hypot(headingSigmaRad[first]!, drift * (al.tS[first]! - al.tS[i]!)));
+    }
     let sum = 0;
     for (let i = 0; i < n; i++) sum += i < first ? conf[first] ?? 0 : conf[i]!;
     const meanConf = n > 0 ? sum / n : 0;
@@ -170,7 +194,7 @@ function runAngles(inp: Inputs, cal: JointCalibration, joint: JointName, side: S
     if (ok) m++;
   }
   // Only samples with data from both sensors go through the stage (no NaN into its unwrapping).
-  const qp = new Float64Array(4 * m), qd = new Float64Array(4 * m);
+  const qp = new Float64Array(4 * m), qd = new Float64Array(4 * m), hs = new Float64Array(m);
   const tmp = quat.create(), cor = quat.create();
   for (let i = 0, j = 0; i < n; i++) {
     if (!rowOk[i]) continue;
@@ -180,13 +204,14 @@ function runAngles(inp: Inputs, cal: JointCalibration, joint: JointName, side: S
     if (cal.headingDeltaRad) applyHeadingCorrection(cor, tmp, cal.headingDeltaRad[i]!);
     else quat.copy(cor, tmp);
     quat.writeAt(qd, j, cor);
+    hs[j] = cal.headingSigmaRad[i]!;
     j++;
   }
   const sigma = (r: MountResult): number => degToRad(r.residualDeg);
   const series = jointAnglesOverRecording(qp, qd, {
-    joint, side,
-    proximal: { qSegSensor: cal.proximal.qSegSensor, orientationUncertaintyRad: sigma(cal.proximal) },
-    distal: { qSegSensor: cal.distal.qSegSensor, orientationUncertaintyRad: sigma(cal.distal) },
+    joint, side, uncertainty: 'sigma', headingSigmaRadN: hs,
+    proximal: { qSegSensor: cal.proximal.qSegSensor, orientationUncertaintyRad: sigma(cal.proximal), ...(cal.proximal.covarianceRad2 ? { mountCovarianceRad2: cal.proximal.covarianceRad2 } : {}) },
+    distal: { qSegSensor: cal.distal.qSegSensor, orientationUncertaintyRad: sigma(cal.distal), ...(cal.distal.covarianceRad2 ? { mountCovarianceRad2: cal.distal.covarianceRad2 } : {}) },
   });
   const anglesRad = new Float64Array(3 * n).fill(NaN), uncRad = new Float64Array(3 * n).fill(NaN);
   for (let i = 0, j = 0; i < n; i++) {
@@ -262,7 +287,8 @@ async function run(ctx: CommandContext): Promise<number> {
     const sign = hingeAxisSignFromVertical(qP, qD, hinge.j1, hinge.j2);
     if (sign.flipJ2) hinge = { ...hinge, j2: negate(hinge.j2) };
   }
-  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
+  const headingDriftDegS = useMag ? 0 : Math.hypot(biasSigmaDegS(joinBlocks(pBlocks)), biasSigmaDegS(joinBlocks(dBlocks)));
+  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge, headingDriftDegS };
   let cal = calibrate(inp, spec, 1, proxName, distName);
   if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
   let res = runAngles(inp, cal, joint, side);

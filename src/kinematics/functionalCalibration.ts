@@ -35,6 +35,7 @@ import * as vec3 from '../math/vec3';
 import type { Vec3, Vec3Like } from '../math/vec3';
 import { CalibrationInputError, DEFAULT_HINGE_AXIS_PARAMS, estimateHingeAxes } from './hingeAxis';
 import type { CalibrationQuality, HingeAxisParams, HingeAxisResult } from './hingeAxis';
+import { mountCovariance } from './angleUncertainty';
 import { sensorToSegmentFromPairs, stillGravityDirection } from './staticCalibration';
 import type { SensorToSegmentResult, StillnessParams } from './staticCalibration';
 import { estimateTwoDofAxes } from './twoDofAxes';
@@ -138,8 +139,16 @@ export interface JointCalibrationResult {
   /** 1-σ direction uncertainty of each sensor's mount, rad (axis fit + gravity/TRIAD residual). */
   readonly proximalSigmaRad: number;
   readonly distalSigmaRad: number;
+  /** The mounts' error covariances, rad², 3×3 row-major in the segment frames (`SensorCalibration.mountCovarianceRad2`). */
+  readonly proximalCovarianceRad2: Float64Array;
+  readonly distalCovarianceRad2: Float64Array;
   readonly quality: CalibrationQuality;
   readonly reason?: string;
+}
+
+function isoCov(sigmaRad: number): Float64Array {
+  const v = sigmaRad * sigmaRad;
+  return Float64Array.from([v, 0, 0, 0, v, 0, 0, 0, v]);
 }
 
 function worse(a: CalibrationQuality, b: CalibrationQuality): CalibrationQuality {
@@ -151,14 +160,25 @@ function hintAxis(mountHint: QuatLike | undefined, segmentAxis: Vec3Like): Vec3 
   return mountHint ? quat.rotateInverse(vec3.create(), mountHint, segmentAxis) : undefined;
 }
 
-/** Gravity's direction has ~0.3° error from acc bias/misalignment: a floor for the up direction. */
-const GRAVITY_SIGMA_RAD = 0.5 * DEG;
+/** Per-axis 1-σ of the still-pose gravity direction (consumer acc: 0.05 m/s² bias ≈ 0.3°, 0.3° misalignment: ≈ 0.4° in all), rad. */
+const GRAVITY_SIGMA_RAD = 0.3 * DEG;
+
+/**
+ * Per-axis 1-σ of a mount fixed by two directions (what the joint-angle stage's 'sigma' model
+ * takes): each direction's error tilts the frame about the two axes perpendicular to it, so the
+ * total variance 2σ_a² + 2σ_b² (+ the TRIAD mismatch, an observed inconsistency) spread over the
+ * three axes.
+ */
+export function mountSigmaRad(aSigmaRad: number, bSigmaRad: number, residualRad = 0): number {
+  return Math.sqrt((2 * aSigmaRad * aSigmaRad + 2 * bSigmaRad * bSigmaRad + residualRad * residualRad) / 3);
+}
 /** Headings below this confidence make the calibration 'poor'. */
 const MIN_HEADING_CONFIDENCE = 0.5;
 
 function finish(
   proximal: SensorToSegmentResult, distal: SensorToSegmentResult, heading: HeadingOffsetResult,
   proximalSigmaRad: number, distalSigmaRad: number, quality0: CalibrationQuality, reasons: string[],
+  proximalCovarianceRad2 = isoCov(proximalSigmaRad), distalCovarianceRad2 = isoCov(distalSigmaRad),
 ): JointCalibrationResult {
   let quality = worse(quality0, worse(proximal.quality, distal.quality));
   if (proximal.reason) reasons.push(`proximal: ${proximal.reason}`);
@@ -169,7 +189,7 @@ function finish(
   }
   return {
     proximal, distal, headingDeltaRad: heading.deltaRad, headingConfidence: heading.confidence, headingSigmaRad: heading.deltaSigmaRad,
-    proximalSigmaRad, distalSigmaRad, quality, ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+    proximalSigmaRad, distalSigmaRad, proximalCovarianceRad2, distalCovarianceRad2, quality, ...(reasons.length ? { reason: reasons.join('; ') } : {}),
   };
 }
 
@@ -224,8 +244,13 @@ export function hingeJointFunctionalCalibration(input: HingeJointCalibrationInpu
   const proximal = mount(input.still1AccMS2, input.still1GyrRadS, hinge.j1);
   const distal = mount(input.still2AccMS2, input.still2GyrRadS, hinge.j2);
   const heading = estimateHeadingOffset([{ q1: input.quat1, q2: input.quat2, j1: hinge.j1, j2: hinge.j2 }]);
-  const sig = (axisDeg: number, r: SensorToSegmentResult): number => Math.hypot(axisDeg * DEG, GRAVITY_SIGMA_RAD, r.residualDeg * DEG);
-  return { ...finish(proximal, distal, heading, sig(hinge.j1UncertaintyDeg, proximal), sig(hinge.j2UncertaintyDeg, distal), 'good', reasons), hinge };
+  const sig = (axisDeg: number, r: SensorToSegmentResult): number => mountSigmaRad(axisDeg * DEG, GRAVITY_SIGMA_RAD, r.residualDeg * DEG);
+  const cov = (axisDeg: number, r: SensorToSegmentResult): Float64Array => mountCovariance(input.segmentAxis, axisDeg * DEG, up, GRAVITY_SIGMA_RAD, r.residualDeg * DEG);
+  return {
+    ...finish(proximal, distal, heading, sig(hinge.j1UncertaintyDeg, proximal), sig(hinge.j2UncertaintyDeg, distal), 'good', reasons,
+      cov(hinge.j1UncertaintyDeg, proximal), cov(hinge.j2UncertaintyDeg, distal)),
+    hinge,
+  };
 }
 
 export interface TwoDofJointCalibrationInput {
@@ -286,9 +311,11 @@ export function twoDofJointFunctionalCalibration(input: TwoDofJointCalibrationIn
   const firstG = quat.rotate(vec3.create(), q1, axes.j1);
   const firstInDistal = quat.rotateInverse(vec3.create(), q2c, firstG);
   const distal = sensorToSegmentFromPairs({ sensor: axes.j2, segment: input.secondSegmentAxis }, { sensor: firstInDistal, segment: input.firstSegmentAxis });
-  const s1 = Math.hypot(axes.j1UncertaintyDeg * DEG, GRAVITY_SIGMA_RAD, proximal.residualDeg * DEG);
-  const s2 = Math.hypot(axes.j2UncertaintyDeg * DEG, axes.j1UncertaintyDeg * DEG, distal.residualDeg * DEG);
-  return { ...finish(proximal, distal, heading, s1, s2, 'good', reasons), axes };
+  const s1 = mountSigmaRad(axes.j1UncertaintyDeg * DEG, GRAVITY_SIGMA_RAD, proximal.residualDeg * DEG);
+  const s2 = mountSigmaRad(axes.j2UncertaintyDeg * DEG, axes.j1UncertaintyDeg * DEG, distal.residualDeg * DEG);
+  const c1 = mountCovariance(input.firstSegmentAxis, axes.j1UncertaintyDeg * DEG, up, GRAVITY_SIGMA_RAD, proximal.residualDeg * DEG);
+  const c2 = mountCovariance(input.secondSegmentAxis, axes.j2UncertaintyDeg * DEG, input.firstSegmentAxis, axes.j1UncertaintyDeg * DEG, distal.residualDeg * DEG);
+  return { ...finish(proximal, distal, heading, s1, s2, 'good', reasons, c1, c2), axes };
 }
 
 /** One single-plane calibration movement of a ball joint (time-aligned samples of both sensors). */
@@ -299,7 +326,12 @@ export interface CalibrationMovement {
   readonly quat1: ArrayLike<number>;
   readonly quat2: ArrayLike<number>;
   readonly dtS: number;
+  /** Time of the first sample, s: lets the two movements' heading offsets measure the 6D heading drift. */
+  readonly startS?: number;
 }
+
+/** Floor of the measured relative heading drift, rad/s (two δ 10 s apart resolve ~0.005°/s). */
+const MIN_HEADING_DRIFT_RAD_S = 0.005 * DEG;
 
 export interface BallJointCalibrationInput {
   /** Movement about `firstSegmentAxis` only (e.g. hip flexion about z), from neutral. */
@@ -329,6 +361,12 @@ export interface BallJointCalibrationResult extends JointCalibrationResult {
   readonly second: HingeAxisResult;
   /** Angle between the second movement's measured axes and the ones the mounts predict, deg (proximal, distal). */
   readonly checkDeg: readonly [number, number];
+  /**
+   * Relative 6D heading drift, rad/s: |δ₂ − δ₁| / (time between the movements' centres), at least
+   * 0.005°/s; NaN without both `startS` or a consistent second movement. After calibration δ is
+   * held, so its 1-σ at time t is ≈ √(headingSigmaRad² + (drift·(t − end of calibration))²).
+   */
+  readonly headingDriftRadS: number;
 }
 
 /**
@@ -355,7 +393,8 @@ export function ballJointFunctionalCalibration(input: BallJointCalibrationInput)
   const second = estimateHingeAxes(input.second.gyr1RadS, input.second.gyr2RadS, input.second.dtS, input.hinge);
   const reasons: string[] = first.reason ? [first.reason] : [];
   const checkDeg: [number, number] = [NaN, NaN];
-  if (first.quality === 'failed') return { ...first, first, second, checkDeg, reason: reasons.join('; ') || 'first movement: calibration failed' };
+  if (first.quality === 'failed') return { ...first, first, second, checkDeg, headingDriftRadS: NaN, reason: reasons.join('; ') || 'first movement: calibration failed' };
+  let headingDriftRadS = NaN;
   let quality: CalibrationQuality = first.quality;
   // Predicted second axis in each sensor: q_S,seg applied to the segment axis (sign-free comparison).
   const predicted = (r: SensorToSegmentResult): Vec3 => quat.rotate(vec3.create(), r.qSensorSegment, input.secondSegmentAxis);
@@ -374,15 +413,24 @@ export function ballJointFunctionalCalibration(input: BallJointCalibrationInput)
     quality = worse(quality, 'poor');
     reasons.push(`second movement: axis ${fmtDeg(checkDeg[0])}° (proximal) / ${fmtDeg(checkDeg[1])}° (distal) from the predicted one (> ${maxCheckDeg}°): not a single-plane movement about the expected axis, or a mount error`);
   } else {
-    // Consistent: pool both movements' hinge constraints for δ, with the predicted (mount) axes.
+    // Consistent: pool both movements' hinge constraints for δ, with the predicted (mount) axes;
+    // the difference of their separate estimates over the time between them is the heading drift.
+    const m1 = input.first, m2 = input.second;
+    if (m1.startS !== undefined && m2.startS !== undefined) {
+      const d2 = estimateHeadingOffset([{ q1: m2.quat1, q2: m2.quat2, j1: p1, j2: p2 }]).deltaRad;
+      const c1 = m1.startS + (m1.quat1.length / 8) * m1.dtS, c2 = m2.startS + (m2.quat1.length / 8) * m2.dtS;
+      const dd = Math.abs(Math.atan2(Math.sin(d2 - first.headingDeltaRad), Math.cos(d2 - first.headingDeltaRad)));
+      if (Math.abs(c2 - c1) > 0) headingDriftRadS = Math.max(MIN_HEADING_DRIFT_RAD_S, dd / Math.abs(c2 - c1));
+    }
     heading = estimateHeadingOffset([
       { q1: input.first.quat1, q2: input.first.quat2, j1: first.hinge.j1, j2: first.hinge.j2 },
       { q1: input.second.quat1, q2: input.second.quat2, j1: p1, j2: p2 },
     ]);
   }
   return {
-    ...finish(first.proximal, first.distal, heading, first.proximalSigmaRad, first.distalSigmaRad, quality, reasons.filter((r) => r !== first.reason).concat(first.reason ? [first.reason] : [])),
-    first, second, checkDeg,
+    ...finish(first.proximal, first.distal, heading, first.proximalSigmaRad, first.distalSigmaRad, quality, reasons.filter((r) => r !== first.reason).concat(first.reason ? [first.reason] : []),
+      first.proximalCovarianceRad2, first.distalCovarianceRad2),
+    first, second, checkDeg, headingDriftRadS,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { estimateOrientationOffline } from '../../src/fusion/offline';
+import { Vqf } from '../../src/fusion/vqf';
 import { VQF_TUNED } from '../../src/fusion/vqfParams';
 import {
   applyHeadingOffsetInPlace, ballJointFunctionalCalibration, hingeJointFunctionalCalibration, twoDofJointFunctionalCalibration,
@@ -92,12 +93,45 @@ function check(name: string, s: Scores, noise: boolean, moving: readonly boolean
   }
 }
 
-function angles(run: Run, joint: JointName, cal: { proximal: { qSegSensor: Float64Array }; distal: { qSegSensor: Float64Array } }, q2: Float64Array, deltaRad = 0) {
+interface Cal { proximal: { qSegSensor: Float64Array }; distal: { qSegSensor: Float64Array }; proximalCovarianceRad2: Float64Array; distalCovarianceRad2: Float64Array; proximalSigmaRad: number; distalSigmaRad: number }
+
+/** Angles with the 1-σ error model: mounts from the calibration, 6D tilt default, relative heading σ per sample. */
+function angles(run: Run, joint: JointName, cal: Cal, q2: Float64Array, deltaRad: number, headingSigmaRadN: Float64Array) {
   return jointAnglesOverRecording(run.q[0], q2, {
-    joint, side: 'right',
-    proximal: { qSegSensor: cal.proximal.qSegSensor },
-    distal: { qSegSensor: cal.distal.qSegSensor, headingOffsetRad: deltaRad },
+    joint, side: 'right', uncertainty: 'sigma', headingSigmaRadN,
+    proximal: { qSegSensor: cal.proximal.qSegSensor, mountCovarianceRad2: cal.proximalCovarianceRad2 },
+    distal: { qSegSensor: cal.distal.qSegSensor, headingOffsetRad: deltaRad, mountCovarianceRad2: cal.distalCovarianceRad2 },
   });
+}
+
+/** Relative heading drift rate while unobserved, rad/s, from the two 6D filters' gyro-bias uncertainty at the end. */
+function headingDriftRadS(run: Run): number {
+  const s = run.b.map((b) => {
+    const f = new Vqf({ ...VQF_TUNED, magEnabled: false }, { rateHz: RATE });
+    f.updateBlock(b, new Float64Array(4 * b.tS.length));
+    return f.getBiasSigmaDegS();
+  });
+  return Math.hypot(s[0]!, s[1]!) * DEG;
+}
+
+/** Per DoF of every noisy acceptance run: mean reported variance and mean squared error, deg². */
+const SIGMA_POOL: { name: string; reportedDeg2: number; actualDeg2: number }[] = [];
+
+/**
+ * Reported 1-σ (RMS over samples) ÷ actual RMSE per DoF, printed and pooled. A single DoF of one
+ * recording is one draw of a mostly constant calibration error, so the per-DoF ratio scatters
+ * by nature; the check is that no DoF is understated by more than 2× and that the pooled ratio
+ * over all DoFs of all joints lies in [0.5, 2] (see the last test).
+ */
+function checkSigma(name: string, uncRad: Float64Array, s: Scores, n: number, extra?: string): void {
+  const ratio = [0, 1, 2].map((k) => {
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += uncRad[3 * i + k]! ** 2;
+    SIGMA_POOL.push({ name: `${name}[${k}]`, reportedDeg2: ss / n / DEG ** 2, actualDeg2: s.rmseDeg[k]! ** 2 });
+    return Math.sqrt(ss / n) / DEG / s.rmseDeg[k]!;
+  });
+  console.log(`${name}: reported 1-σ / RMSE ${fmt(ratio)}${extra ? ` (${extra})` : ''}`);
+  for (const r of ratio) expect(r).toBeGreaterThan(0.5);
 }
 
 describe('acceptance: functional calibration, mag-free (simulator)', () => {
@@ -115,14 +149,17 @@ describe('acceptance: functional calibration, mag-free (simulator)', () => {
       expect(cal.quality).toBe('good');
       // Heading: streaming alignment from the hinge constraint; offline, its first estimate holds from the start.
       const ha = new HeadingAlignment(cal.hinge.j1, cal.hinge.j2);
-      const delta = new Float64Array(run.n), conf = new Float64Array(run.n);
-      ha.updateBlock(b1.tS, run.q[0], run.q[1], b1.gyrRadS, b2.gyrRadS, delta, conf);
+      const delta = new Float64Array(run.n), conf = new Float64Array(run.n), sig = new Float64Array(run.n);
+      ha.updateBlock(b1.tS, run.q[0], run.q[1], b1.gyrRadS, b2.gyrRadS, delta, conf, sig);
       const first = conf.findIndex((c) => c > 0);
       delta.fill(delta[first]!, 0, first);
+      sig.fill(sig[first]!, 0, first);
       const q2 = Float64Array.from(run.q[1]), t = quat.create();
       for (let i = 0; i < run.n; i++) quat.writeAt(q2, i, applyHeadingCorrection(t, quat.readAt(t, q2, i), delta[i]!));
-      const res = angles(run, 'knee', cal, q2);
-      check('knee', score(res.anglesRad, [run.r.truth.joints.knee!.anglesRad.flexion!, null, null], 0, run.n), noise, [true, false, false]);
+      const res = angles(run, 'knee', cal, q2, 0, sig);
+      const s = score(res.anglesRad, [run.r.truth.joints.knee!.anglesRad.flexion!, null, null], 0, run.n);
+      check('knee', s, noise, [true, false, false]);
+      if (noise) checkSigma('knee', res.uncertaintyRad, s, run.n, `mount ${(cal.proximalSigmaRad / DEG).toFixed(2)}/${(cal.distalSigmaRad / DEG).toFixed(2)}° heading σ mean ${(sig.reduce((a, b) => a + b, 0) / run.n / DEG).toFixed(2)}° drift ${(headingDriftRadS(run) / DEG).toFixed(3)}°/s`);
     });
 
     it(`2-DoF (elbow): axes + constant heading from the movement, neutral pose — ${noise ? 'consumer noise + wobble' : 'noise off'}`, () => {
@@ -134,9 +171,11 @@ describe('acceptance: functional calibration, mag-free (simulator)', () => {
         firstSegmentAxis: [0, 0, 1], secondSegmentAxis: [0, 1, 0], proximalMountHint: NOMINAL, distalMountHint: NOMINAL,
       });
       expect(cal.quality).not.toBe('failed');
-      const res = angles(run, 'elbow', cal, run.q[1], cal.headingDeltaRad);
+      const res = angles(run, 'elbow', cal, run.q[1], cal.headingDeltaRad, new Float64Array(run.n).fill(cal.headingSigmaRad));
       const tj = run.r.truth.joints.elbow!.anglesRad;
-      check('elbow', score(res.anglesRad, [tj.flexion!, null, tj.pronation!], 0, run.n), noise, [true, false, true]);
+      const s = score(res.anglesRad, [tj.flexion!, null, tj.pronation!], 0, run.n);
+      check('elbow', s, noise, [true, false, true]);
+      if (noise) checkSigma('elbow', res.uncertaintyRad, s, run.n, `mount ${(cal.proximalSigmaRad / DEG).toFixed(2)}/${(cal.distalSigmaRad / DEG).toFixed(2)}° heading σ ${(cal.headingSigmaRad / DEG).toFixed(2)}°`);
     });
 
     it(`ball (hip): two single-plane calibration movements, heading held after — ${noise ? 'consumer noise + wobble' : 'noise off'}`, () => {
@@ -144,7 +183,7 @@ describe('acceptance: functional calibration, mag-free (simulator)', () => {
       const [b1, b2] = run.b;
       const mv = ([t0, t1]: readonly [number, number]) => {
         const i0 = t0 * RATE, i1 = t1 * RATE;
-        return { gyr1RadS: sub3(b1.gyrRadS, i0, i1), gyr2RadS: sub3(b2.gyrRadS, i0, i1), quat1: sub4(run.q[0], i0, i1), quat2: sub4(run.q[1], i0, i1), dtS: 1 / RATE };
+        return { gyr1RadS: sub3(b1.gyrRadS, i0, i1), gyr2RadS: sub3(b2.gyrRadS, i0, i1), quat1: sub4(run.q[0], i0, i1), quat2: sub4(run.q[1], i0, i1), dtS: 1 / RATE, startS: t0 };
       };
       const cal = ballJointFunctionalCalibration({
         first: mv(HIP_FLEXION_WINDOW_S), second: mv(HIP_ABDUCTION_WINDOW_S),
@@ -153,11 +192,28 @@ describe('acceptance: functional calibration, mag-free (simulator)', () => {
       });
       console.log(`hip calibration: ${cal.quality} ${cal.reason ?? ''} check ${cal.checkDeg.map((v) => v.toFixed(2)).join('/')}° heading conf ${cal.headingConfidence.toFixed(2)}`);
       expect(cal.quality).not.toBe('failed');
-      const res = angles(run, 'hip', cal, run.q[1], cal.headingDeltaRad);
+      // δ is held after the calibration movements: its σ grows with the 6D heading drift.
+      const drift = cal.headingDriftRadS, tEnd = HIP_ABDUCTION_WINDOW_S[1];
+      console.log(`hip: drift from the two movements ${(drift / DEG).toFixed(4)}°/s, VQF bias σ ${(headingDriftRadS(run) / DEG).toFixed(3)}°/s`);
+      const sig = Float64Array.from(run.b[0].tS, (t) => Math.hypot(cal.headingSigmaRad, drift * Math.abs(t - tEnd)));
+      const res = angles(run, 'hip', cal, run.q[1], cal.headingDeltaRad, sig);
       const tj = run.r.truth.joints.hip!.anglesRad;
-      check('hip', score(res.anglesRad, [tj.flexion!, tj.adduction!, tj.rotation!], 0, run.n), noise, [true, true, true]);
+      const s = score(res.anglesRad, [tj.flexion!, tj.adduction!, tj.rotation!], 0, run.n);
+      check('hip', s, noise, [true, true, true]);
+      if (noise) checkSigma('hip', res.uncertaintyRad, s, run.n, `mount ${(cal.proximalSigmaRad / DEG).toFixed(2)}/${(cal.distalSigmaRad / DEG).toFixed(2)}° heading σ ${(cal.headingSigmaRad / DEG).toFixed(2)}° drift ${(drift / DEG).toFixed(3)}°/s`);
     });
   }
+});
+
+describe('per-sample angle uncertainty (1-σ error model) matches the actual error', () => {
+  it('pooled over the 9 DoFs of the noisy knee, elbow and hip runs: reported 1-σ / RMSE in [0.5, 2]', () => {
+    expect(SIGMA_POOL.length).toBe(9); // the acceptance runs above filled it
+    const rep = SIGMA_POOL.reduce((a, p) => a + p.reportedDeg2, 0), act = SIGMA_POOL.reduce((a, p) => a + p.actualDeg2, 0);
+    const ratio = Math.sqrt(rep / act);
+    console.log(`uncertainty pooled: reported 1-σ ${Math.sqrt(rep / 9).toFixed(3)}°, RMSE ${Math.sqrt(act / 9).toFixed(3)}°, ratio ${ratio.toFixed(2)}`);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
 });
 
 describe('hinge-axis fit is robust to soft-tissue wobble transients', () => {
