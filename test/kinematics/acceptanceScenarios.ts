@@ -139,3 +139,21 @@ export function hipAcceptance(p: AcceptanceParams): Scenario {
     sensors: [mounted(p, rng, 'pelvis', 'pelvis', [0, 0, 0.15], m), mounted(p, rng, 'thigh', 'thigh', [0, -0.2, 0.08], m)],
   };
 }
+
+/**
+ * Right hip, a joint-centre calibration movement: quick leg circles (each hip DoF a sinusoid of
+ * 25–35° at 0.7–1.1 Hz) with the pelvis swaying, after 2 s still. 20 s. Same sensors as
+ * {@link hipAcceptance}.
+ */
+export function hipCircles(p: AcceptanceParams): Scenario {
+  const base = hipAcceptance(p);
+  const f = (a: number, hz: number, ph: number): Trajectory1 => new FadeInTrajectory(new SinusoidTrajectory({ amplitude: a * DEG, frequencyHz: hz, phaseRad: ph }), LEAD_S, 1);
+  const body = new Body([
+    { name: 'pelvis', orientation: sway(12, [0.31, 0.43, 0.37], uprightOrientation(p.facingDeg ?? 30)), position: [0, 0, 1.0] },
+    {
+      name: 'thigh', parent: 'pelvis', jointName: 'hip', jointPositionM: [0, -0.08, 0.1],
+      joint: { type: 'ball', axes: [[0, 0, 1], [1, 0, 0], [0, 1, 0]], angles: [f(35, 0.9, 0), f(25, 1.1, 1), f(30, 0.7, 2)], dofNames: ['flexion', 'adduction', 'rotation'] },
+    },
+  ]);
+  return { ...base, name: 'hip-circles', body, durationS: 20 };
+}
