@@ -42,6 +42,9 @@ const MIN_HEADING_CONFIDENCE = 0.5;
 const FUNCTIONAL_STILL_S = 1;
 /** Relative heading 1-σ of two 9D orientations (VQF 9D on BROAD: ≈ 2° total RMSE), deg. */
 const MAG_HEADING_SIGMA_DEG = 2;
+/** Longer gaps (either sensor) split the recording into runs with their own filters and heading alignment, s
+ *  (a shorter one is bridged by the filter: BLE-like drops of a few samples; the rotation during it is lost). */
+const MAX_BRIDGE_S = 0.25;
 
 interface JointCalibration {
   proximal: MountResult;
@@ -66,6 +69,43 @@ interface Inputs {
   isHinge: boolean;
   /** Relative 6D heading drift while unobserved, deg/s (from the filters' gyro-bias σ). */
   headingDriftDegS: number;
+  /** [i0, i1) runs of common data, split at gaps longer than MAX_BRIDGE_S. */
+  runs: [number, number][];
+}
+
+/**
+ * Runs [i0, i1) of rows valid in both sensors, split where the invalid stretch lasts longer than
+ * `maxBridgeS`; shorter drops stay inside a run (the filter bridges them). Runs under 10 rows are dropped.
+ */
+function validRuns(valid: Uint8Array, tS: Float64Array, maxBridgeS: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1, lastOk = -1;
+  for (let i = 0; i <= valid.length; i++) {
+    const ok = i < valid.length && valid[i] === 1;
+    if (ok) {
+      if (start < 0) start = i;
+      else if (tS[i]! - tS[lastOk]! > maxBridgeS + 1e-9 && i - lastOk > 1) {
+        if (lastOk + 1 - start >= 10) runs.push([start, lastOk + 1]);
+        start = i;
+      }
+      lastOk = i;
+    } else if (i === valid.length && start >= 0 && lastOk + 1 - start >= 10) runs.push([start, lastOk + 1]);
+  }
+  return runs;
+}
+
+/** Rows [i0, i1) of an aligned block (views, no copy). */
+function sliceBlock(b: SampleBlock, i0: number, i1: number): SampleBlock {
+  const { gapBeforeS: _gap, ...rest } = b;
+  return {
+    ...rest,
+    tS: b.tS.subarray(i0, i1),
+    ...(b.accMS2 ? { accMS2: b.accMS2.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.gyrRadS ? { gyrRadS: b.gyrRadS.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.magUT ? { magUT: b.magUT.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.quat ? { quat: b.quat.subarray(4 * i0, 4 * i1) } : {}),
+    ...(b.saturated ? { saturated: b.saturated.subarray(i0, i1) } : {}),
+  } as SampleBlock;
 }
 
 function negate(v: ArrayLike<number>): Float64Array {
@@ -147,23 +187,31 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
   // fixed at the still period (neutral pose / common start) and drifts unobserved from there.
   const tCal = al.tS[Math.min(n - 1, (i0 + i1) >> 1)]!;
   const drift = (inp.headingDriftDegS * Math.PI) / 180;
+  const calRun = inp.runs.find(([r0, r1]) => i0 < r1 && i1 > r0);
   const headingSigmaRad = inp.useMag
     ? new Float64Array(n).fill((MAG_HEADING_SIGMA_DEG * Math.PI) / 180)
-    : Float64Array.from(al.tS, (t) => Math.min(Math.PI, drift * Math.abs(t - tCal)));
+    // A 6D heading does not survive a long gap (each run has its own filter): outside the run
+    // of the still period the relative heading is unknown.
+    : Float64Array.from(al.tS, (t, i) => (calRun && i >= calRun[0] && i < calRun[1] ? Math.min(Math.PI, drift * Math.abs(t - tCal)) : Math.PI));
   const cal: JointCalibration = { proximal, distal, quality, reasons, headingSigmaRad };
   if (j1 && j2 && !inp.useMag) {
-    const ha = new HeadingAlignment(j1, j2, { headingDriftDegS: inp.headingDriftDegS });
+    // One alignment per run: its window must not mix samples from both sides of a long gap.
     const delta = new Float64Array(n), conf = new Float64Array(n);
-    ha.updateBlock(al.tS, inp.qP, inp.qD, a.gyrRadS!, b.gyrRadS!, delta, conf, headingSigmaRad);
-    let first = 0;
-    while (first < n && !(conf[first]! > 0)) first++;
-    if (first < n) {
-      // Offline: the first estimate holds from the start (its σ grows backwards with the drift).
-      delta.fill(delta[first]!, 0, first);
-      for (let i = 0; i < first; i++) headingSigmaRad[i] = Math.min(Math.PI, Math.hypot(headingSigmaRad[first]!, drift * (al.tS[first]! - al.tS[i]!)));
-    }
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += i < first ? conf[first] ?? 0 : conf[i]!;
+    for (const [r0, r1] of inp.runs) {
+      const ha = new HeadingAlignment(j1, j2, { headingDriftDegS: inp.headingDriftDegS });
+      const d = delta.subarray(r0, r1), c = conf.subarray(r0, r1), sg = headingSigmaRad.subarray(r0, r1), t = al.tS.subarray(r0, r1);
+      ha.updateBlock(t, inp.qP.subarray(4 * r0, 4 * r1), inp.qD.subarray(4 * r0, 4 * r1), a.gyrRadS!.subarray(3 * r0, 3 * r1), b.gyrRadS!.subarray(3 * r0, 3 * r1), d, c, sg);
+      const m = r1 - r0;
+      let first = 0;
+      while (first < m && !(c[first]! > 0)) first++;
+      if (first < m) {
+        // Offline: the first estimate holds from the run's start (its σ grows backwards with the drift).
+        d.fill(d[first]!, 0, first);
+        for (let i = 0; i < first; i++) sg[i] = Math.min(Math.PI, Math.hypot(sg[first]!, drift * (t[first]! - t[i]!)));
+      }
+      for (let i = 0; i < m; i++) sum += i < first ? c[first] ?? 0 : c[i]!;
+    }
     const meanConf = n > 0 ? sum / n : 0;
     cal.headingDeltaRad = delta;
     cal.headingConfidence = meanConf;
@@ -171,6 +219,10 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
       quality = worse(quality, 'poor');
       reasons.push(`heading alignment confidence ${meanConf.toFixed(2)} < ${MIN_HEADING_CONFIDENCE} (joint axis near vertical or not a hinge)`);
     }
+  }
+  if (!inp.useMag && !cal.headingDeltaRad && inp.runs.length > 1) {
+    quality = worse(quality, 'poor');
+    reasons.push(`${inp.runs.length - 1} gap(s) longer than ${MAX_BRIDGE_S} s: without heading alignment the relative heading is lost after them (angle uncertainty π there)`);
   }
   cal.quality = quality;
   return cal;
@@ -272,8 +324,15 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
   const useMag = values.mag === true;
-  const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
-  const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
+  // Orientation per run of common data: a filter must not integrate across a long gap (the
+  // rotation during it is lost, and a 6D heading with it); short drops are bridged.
+  const runs = validRuns(al.allValid, al.tS, MAX_BRIDGE_S);
+  if (runs.length === 0) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share no run of 10 valid samples without a gap`);
+  const qP = new Float64Array(4 * al.tS.length).fill(NaN), qD = new Float64Array(4 * al.tS.length).fill(NaN);
+  for (const [r0, r1] of runs) {
+    qP.set(orientationOf(sliceBlock(al.bySensorId[proxName]!.block, r0, r1), useMag, 'angles'), 4 * r0);
+    qD.set(orientationOf(sliceBlock(al.bySensorId[distName]!.block, r0, r1), useMag, 'angles'), 4 * r0);
+  }
   let hinge: HingeAxisResult | undefined;
   let hingeError: string | undefined;
   try {
@@ -288,7 +347,7 @@ async function run(ctx: CommandContext): Promise<number> {
     if (sign.flipJ2) hinge = { ...hinge, j2: negate(hinge.j2) };
   }
   const headingDriftDegS = useMag ? 0 : Math.hypot(biasSigmaDegS(joinBlocks(pBlocks)), biasSigmaDegS(joinBlocks(dBlocks)));
-  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge, headingDriftDegS };
+  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge, headingDriftDegS, runs };
   let cal = calibrate(inp, spec, 1, proxName, distName);
   if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
   let res = runAngles(inp, cal, joint, side);

@@ -47,6 +47,8 @@ import { checkSide, jointFrameQuat, segmentQuatFromSensor } from './jointAngles'
 
 const DEG = Math.PI / 180;
 const UP = [0, 0, 1] as const;
+/** Total error variance (rad²) above which the 1-σ model is not linear any more: ≈ (30°)². */
+const MAX_LINEAR_VAR_RAD2 = (30 * DEG) ** 2;
 
 /** Shoulder plane of elevation is being held (elevation within `gimbalHoldDeg` of 0° or 180°). */
 export const FLAG_PLANE_HELD = 1;
@@ -268,6 +270,8 @@ export class JointAngleStage {
         }
       }
       const sg = eulerAngleSigmaFromCovariance(this.sig, joint.sequence, raw[0]!, a1, C);
+      // Beyond ~30° the first-order propagation means nothing: every angle is undefined then.
+      if (C[0]! + C[4]! + C[8]! > MAX_LINEAR_VAR_RAD2) sg.fill(Math.PI);
       const held = (flags & FLAG_PLANE_HELD) !== 0;
       u[0] = held ? Math.PI : sg[0]!;
       u[1] = sg[1]!;

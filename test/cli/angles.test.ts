@@ -2,6 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalCsvText } from '../../src/io/canonicalCsvWriter';
+import { kneeSwingScenario } from '../../src/sim/scenarios';
+import { simulate } from '../../src/sim/simulate';
 import { run } from './run';
 
 const KNEE = 'fixtures/knee-flexion';
@@ -150,6 +153,67 @@ describe('kinemetry angles', () => {
     expect(r.stderr).toMatch(/calibration functional: good/);
     const f = await flexionVsTruth(out, s);
     expect(f.rmse).toBeLessThan(2);
+  });
+
+  /** A copy of the knee-swing session with the shank's data rows passed through `edit` (header kept). */
+  async function swingVariant(name: string, edit: (rows: string[]) => string[], headerEdit: (h: string[]) => string[] = (h) => h): Promise<string> {
+    const s = join(dir, name);
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(SWING, 'thigh.csv'), 'utf8'));
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(SWING, 'truth/angles.csv'), 'utf8'));
+    const lines = (await readFile(join(SWING, 'shank.csv'), 'utf8')).trimEnd().split('\n');
+    const k = lines.findIndex((l) => l.startsWith('t'));
+    await writeFile(join(s, 'shank.csv'), [...headerEdit(lines.slice(0, k + 1)), ...edit(lines.slice(k + 1))].join('\n') + '\n');
+    return s;
+  }
+
+  it('functional, shank at half the rate (50 Hz) and with a 0.5 s gap: aligned, gap rows empty, still accurate', async () => {
+    const s = await swingVariant('rate-gap', (rows) => rows.filter((_, i) => i % 2 === 0 && !(i >= 1000 && i < 1050)), (h) => h.map((l) => (l === '# rate_hz: 100' ? '# rate_hz: 50' : l)));
+    const out = join(dir, 'rate-gap.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string }; rows: number; emptyRows: number; rateHz: number };
+    expect(json.calibration.quality).toBe('good');
+    expect(json.rateHz).toBeCloseTo(100, 6);
+    expect(json.emptyRows).toBeGreaterThanOrEqual(45); // the 0.5 s gap: never interpolated across
+    const f = await flexionVsTruth(out, s);
+    expect(f.rmse).toBeLessThan(2);
+  });
+
+  it('functional with a calibration movement too small to find the axis: exit 1 with the reason, or flagged poor — never a confident angle', async () => {
+    const sc = kneeSwingScenario({ hipAmplitudeDeg: 0.5, kneeAmplitudeDeg: 1, durationS: 10, noise: 'consumer', magnetometer: false, seed: 4, mountErrorDeg: 10 });
+    const sim = simulate(sc, { rateHz: 100 });
+    const s = join(dir, 'tiny');
+    await mkdir(s);
+    for (const id of ['thigh', 'shank']) await writeFile(join(s, `${id}.csv`), canonicalCsvText(sim.blocks[id]!));
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', join(dir, 'tiny.csv'), '--json');
+    if (r.code === 0) {
+      expect((JSON.parse(r.stdout) as { calibration: { quality: string } }).calibration.quality).toBe('poor');
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/calibration failed: .*(too little movement|not observable)/);
+    }
+    const h = await run('angles', s, '--joint', 'hinge', '--proximal', 'thigh', '--distal', 'shank', '-o', join(dir, 'tiny-h.csv'));
+    expect(h.code === 1 || /calibration functional: poor/.test(h.stderr)).toBe(true);
+  });
+
+  it('static calibration (no heading alignment) with a 0.5 s gap: flagged poor, the rows after it have undefined uncertainty', async () => {
+    const s = join(dir, 'knee-gap');
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(KNEE, 'thigh.csv'), 'utf8'));
+    const lines = (await readFile(join(KNEE, 'shank.csv'), 'utf8')).trimEnd().split('\n');
+    await writeFile(join(s, 'shank.csv'), lines.filter((l) => !/^\d/.test(l) || !(Number(l.split(',')[0]) >= 20 && Number(l.split(',')[0]) < 20.5)).join('\n') + '\n');
+    const out = join(dir, 'knee-gap.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string; reason: string } };
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/gap\(s\) longer than 0.25 s: .*relative heading is lost/);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const after = csv.t!.findIndex((t) => t > 21);
+    expect(csv.flexion_unc_deg![after]).toBe(180);
+    expect(csv.flexion_unc_deg![10]!).toBeLessThan(5);
   });
 
   it('functional calibration on a fixed thigh fails with the reason (exit 1, one line)', async () => {
