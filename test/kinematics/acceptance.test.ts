@@ -10,10 +10,10 @@ import { estimateOrientationOffline } from '../../src/fusion/offline';
 import { Vqf } from '../../src/fusion/vqf';
 import { VQF_TUNED } from '../../src/fusion/vqfParams';
 import {
-  applyHeadingOffsetInPlace, ballJointFunctionalCalibration, hingeJointFunctionalCalibration, twoDofJointFunctionalCalibration,
+  applyHeadingOffsetInPlace, ballJointFunctionalCalibration, estimateHeadingOffset, hingeJointFunctionalCalibration, twoDofJointFunctionalCalibration,
 } from '../../src/kinematics/functionalCalibration';
 import { HeadingAlignment, applyHeadingCorrection } from '../../src/kinematics/headingAlignment';
-import { estimateHingeAxes } from '../../src/kinematics/hingeAxis';
+import { CalibrationInputError, estimateHingeAxes } from '../../src/kinematics/hingeAxis';
 import { jointAnglesOverRecording } from '../../src/kinematics/jointAngleStage';
 import type { JointName } from '../../src/kinematics/joints';
 import * as quat from '../../src/math/quat';
@@ -232,5 +232,48 @@ describe('hinge-axis fit is robust to soft-tissue wobble transients', () => {
     expect(robust.samplesRejected).toBeGreaterThan(0);
     expect(err(plain.j2)).toBeGreaterThan(3);
     expect(err(robust.j2)).toBeLessThan(2 * robust.j2UncertaintyDeg + 0.5);
+  });
+});
+
+describe('functional calibration: bad input is an error or flagged, never a confident wrong mount', () => {
+  it('ball joint: a tiny first movement → failed with the reason; a tiny second movement → poor (model unchecked)', () => {
+    const run = runScenario(hipAcceptance, true);
+    const [b1, b2] = run.b;
+    const mv = ([t0, t1]: readonly [number, number]) => {
+      const i0 = t0 * RATE, i1 = t1 * RATE;
+      return { gyr1RadS: sub3(b1.gyrRadS, i0, i1), gyr2RadS: sub3(b2.gyrRadS, i0, i1), quat1: sub4(run.q[0], i0, i1), quat2: sub4(run.q[1], i0, i1), dtS: 1 / RATE, startS: t0 };
+    };
+    const common = {
+      firstSegmentAxis: [0, 0, 1], secondSegmentAxis: [1, 0, 0], proximalMountHint: NOMINAL, distalMountHint: NOMINAL,
+      still1AccMS2: sub3(b1.accMS2, 20, 180), still2AccMS2: sub3(b2.accMS2, 20, 180),
+    } as const;
+    const still = mv([0.2, 1.9]); // no movement at all
+    const bad1 = ballJointFunctionalCalibration({ ...common, first: still, second: mv(HIP_ABDUCTION_WINDOW_S) });
+    expect(bad1.quality).toBe('failed');
+    expect(bad1.reason).toMatch(/too little movement|not observable/);
+    const bad2 = ballJointFunctionalCalibration({ ...common, first: mv(HIP_FLEXION_WINDOW_S), second: still });
+    expect(bad2.quality).toBe('poor');
+    expect(bad2.reason).toMatch(/second movement/);
+    // The same movement twice (flexion as the "abduction"): the check catches the wrong axis.
+    const same = ballJointFunctionalCalibration({ ...common, first: mv(HIP_FLEXION_WINDOW_S), second: mv(HIP_FLEXION_WINDOW_S) });
+    expect(same.quality).toBe('poor');
+    expect(Math.max(...same.checkDeg)).toBeGreaterThan(45);
+  });
+
+  it('hinge: moving during the "still" neutral pose → failed; 2-DoF: neutral index out of range → CalibrationInputError', () => {
+    const run = runScenario(kneeAcceptance, true);
+    const [b1, b2] = run.b;
+    const moving = [1000, 1160] as const;
+    const cal = hingeJointFunctionalCalibration({
+      gyr1RadS: b1.gyrRadS, gyr2RadS: b2.gyrRadS, dtS: 1 / RATE, quat1: run.q[0], quat2: run.q[1],
+      still1AccMS2: sub3(b1.accMS2, ...moving), still2AccMS2: sub3(b2.accMS2, ...moving), still1GyrRadS: sub3(b1.gyrRadS, ...moving), still2GyrRadS: sub3(b2.gyrRadS, ...moving),
+      segmentAxis: [0, 0, -1], proximalMountHint: NOMINAL, distalMountHint: NOMINAL,
+    });
+    expect(cal.quality).toBe('failed');
+    expect(cal.reason).toMatch(/not still/);
+    expect(() => twoDofJointFunctionalCalibration({
+      quat1: run.q[0], quat2: run.q[1], neutralIndex: run.n + 5, still1AccMS2: sub3(b1.accMS2, 20, 180), firstSegmentAxis: [0, 0, 1], secondSegmentAxis: [0, 1, 0],
+    })).toThrow(CalibrationInputError);
+    expect(() => estimateHeadingOffset([{ q1: run.q[0], q2: run.q[1].subarray(4), j1: [0, 0, 1], j2: [0, 0, 1] }])).toThrow(CalibrationInputError);
   });
 });
