@@ -445,17 +445,21 @@ export const anglesCommand: Command = {
   description: `
 Joint angles (ISB sequences, clinical names and signs, mirrored for the left side) from the
 proximal and distal sensor of a session, as CSV: t, one column per angle in degrees (e.g.
-flexion_deg) and its uncertainty (e.g. flexion_unc_deg), one row per sample of the common clock.
-Rows where either sensor has no data (gaps, edges) keep empty angle cells; the summary counts
-them. Orientation is magnetometer-free (6D) unless --mag; the two sensors' headings are then
-aligned from the joint axis when both sensors' axes are known.
+flexion_deg) and its 1-σ uncertainty (e.g. flexion_unc_deg: calibration, 6D inclination and
+relative-heading errors propagated to each angle; 180 = undefined), one row per sample of the
+common clock. Rows where either sensor has no data (gaps, edges) keep empty angle cells; the
+summary counts them. Orientation is magnetometer-free (6D) unless --mag; the two sensors'
+headings are then aligned from the joint axis when both sensors' axes are known. A gap longer
+than 0.25 s restarts the orientation filters and the heading alignment after it (without
+alignment the relative heading is lost there: quality 'poor', uncertainty 180).
 
 Calibration: static:<t0>-<t1> takes a still neutral pose between t0 and t1 s (segment long axis
 up); the rotation about it comes from the functional joint axis when the movement reveals it,
 else from the neutral pose (the proximal segment has the distal segment's orientation then),
 else the sensor z axis is assumed lateral (quality 'poor'). functional (default) needs both
-joint axes from the movement (and a still first second for the long axis). --joint hinge is
-a generic 1-DoF joint: one column angle_deg about the functional axis, zero at the first sample.
+joint axes from the movement, so the proximal segment must move too (and a still first
+second in the neutral pose for the long axis). --joint hinge is a generic 1-DoF joint: one
+column angle_deg about the functional axis, zero at the first sample.
 The axis sign is chosen so the movement is mainly positive. A calibration that fails exits 1
 with the reason; a low-confidence one is still written and reported 'poor'.
 The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal)
