@@ -318,6 +318,70 @@ export function twoDofJointFunctionalCalibration(input: TwoDofJointCalibrationIn
   return { ...finish(proximal, distal, heading, s1, s2, 'good', reasons, c1, c2), axes };
 }
 
+/**
+ * Time-varying heading offset δ(t) of a 2-DoF joint's sensors, so that the two 6D headings may
+ * drift apart (the constant δ of `estimateTwoDofAxes` assumes they do not): with the axes j₁, j₂
+ * fixed, δ is refitted over a moving window (`windowS`, every `stepS`) by Newton steps on
+ * Σ ((R₁j₁) · R_z(δ)(R₂j₂) − cos α)², each from the previous window's value, and interpolated
+ * linearly between window centres. A window whose curvature shows no information keeps the
+ * previous δ. Writes δ (rad) per sample into `outDeltaRad` (length n).
+ */
+export function twoDofHeadingSeries(
+  outDeltaRad: Float64Array, tS: ArrayLike<number>, quat1: ArrayLike<number>, quat2: ArrayLike<number>, j1: Vec3Like, j2: Vec3Like, delta0Rad: number,
+  params: { windowS?: number; stepS?: number; axisAngleDeg?: number } = {},
+): Float64Array {
+  const n = tS.length;
+  if (quat1.length < 4 * n || quat2.length < 4 * n || outDeltaRad.length < n) throw new CalibrationInputError(`2-DoF heading: inputs shorter than ${n} samples`);
+  const windowS = params.windowS ?? 8, stepS = params.stepS ?? 1;
+  if (!(windowS > 0 && stepS > 0)) throw new CalibrationInputError('2-DoF heading: windowS and stepS must be > 0');
+  const cosA = Math.cos((params.axisAngleDeg ?? 90) * DEG);
+  // Per sample: f(δ) = A cos δ + B sin δ + C.
+  const A = new Float64Array(n), B = new Float64Array(n), C = new Float64Array(n);
+  const q = quat.create(), a1 = vec3.create(), a2 = vec3.create();
+  for (let i = 0; i < n; i++) {
+    quat.readAt(q, quat1, i);
+    if (!Number.isFinite(q[0]! + q[1]! + q[2]! + q[3]!)) { A[i] = NaN; continue; }
+    quat.rotate(a1, q, j1);
+    quat.readAt(q, quat2, i);
+    if (!Number.isFinite(q[0]! + q[1]! + q[2]! + q[3]!)) { A[i] = NaN; continue; }
+    quat.rotate(a2, q, j2);
+    A[i] = a1[0]! * a2[0]! + a1[1]! * a2[1]!;
+    B[i] = a1[1]! * a2[0]! - a1[0]! * a2[1]!;
+    C[i] = a1[2]! * a2[2]! - cosA;
+  }
+  const centres: number[] = [], deltas: number[] = [];
+  let d = delta0Rad;
+  for (let tc = tS[0]! + windowS / 2; tc <= tS[n - 1]! - windowS / 2 + 1e-9 || centres.length === 0; tc += stepS) {
+    for (let it = 0; it < 5; it++) {
+      let g = 0, h = 0;
+      const c = Math.cos(d), sn = Math.sin(d);
+      for (let i = 0; i < n; i++) {
+        if (Math.abs(tS[i]! - tc) > windowS / 2 || Number.isNaN(A[i]!)) continue;
+        const f = A[i]! * c + B[i]! * sn + C[i]!, f1 = -A[i]! * sn + B[i]! * c, f2 = -A[i]! * c - B[i]! * sn;
+        g += f * f1;
+        h += f1 * f1 + f * f2;
+      }
+      if (!(h > 1e-6)) break; // no information in this window: keep δ
+      d -= Math.max(-0.2, Math.min(0.2, g / h));
+    }
+    centres.push(tc);
+    deltas.push(d);
+    if (tc > tS[n - 1]!) break;
+  }
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tS[i]!;
+    while (k < centres.length - 2 && t > centres[k + 1]!) k++;
+    if (centres.length === 1 || t <= centres[0]!) outDeltaRad[i] = deltas[0]!;
+    else if (t >= centres[centres.length - 1]!) outDeltaRad[i] = deltas[deltas.length - 1]!;
+    else {
+      const u = (t - centres[k]!) / (centres[k + 1]! - centres[k]!);
+      outDeltaRad[i] = deltas[k]! + u * (deltas[k + 1]! - deltas[k]!);
+    }
+  }
+  return outDeltaRad;
+}
+
 /** One single-plane calibration movement of a ball joint (time-aligned samples of both sensors). */
 export interface CalibrationMovement {
   readonly gyr1RadS: ArrayLike<number>;
