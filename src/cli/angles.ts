@@ -45,6 +45,8 @@ const MAG_HEADING_SIGMA_DEG = 2;
 /** Longer gaps (either sensor) split the recording into runs with their own filters and heading alignment, s
  *  (a shorter one is bridged by the filter: BLE-like drops of a few samples; the rotation during it is lost). */
 const MAX_BRIDGE_S = 0.25;
+/** ROM extremes are taken after this zero-phase low-pass (kinematic smoothing; soft-tissue wobble is faster), Hz. */
+const ROM_LOW_PASS_HZ = 6;
 
 interface JointCalibration {
   proximal: MountResult;
@@ -394,7 +396,7 @@ async function run(ctx: CommandContext): Promise<number> {
     const dofName = isHinge ? 'angle' : jointDef(joint).dofs[k]!.name;
     const motion = `${joint}-${dofName}`;
     const withNorm = !isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
-    dofSummaries[names[k]!] = romSummary(tV, aV, uV, withNorm ? { motion } : {});
+    dofSummaries[names[k]!] = romSummary(tV, aV, uV, { lowPassHz: ROM_LOW_PASS_HZ, ...(withNorm ? { motion } : {}) });
   }
   const emptyRows = n - m;
 
@@ -462,8 +464,8 @@ second in the neutral pose for the long axis). --joint hinge is a generic 1-DoF 
 column angle_deg about the functional axis, zero at the first sample.
 The axis sign is chosen so the movement is mainly positive. A calibration that fails exits 1
 with the reason; a low-confidence one is still written and reported 'poor'.
-The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal)
-goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
+The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal;
+extremes of the angles low-passed at 6 Hz, the CSV keeps the raw angles) goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
   options: {
     joint: { type: 'string' },
     proximal: { type: 'string' },

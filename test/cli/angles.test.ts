@@ -71,7 +71,7 @@ describe('kinemetry angles', () => {
     expect(Math.abs(ourMax - truthMax)).toBeLessThan(5);
     expect(Math.abs(ourMin)).toBeLessThan(5);
     expect(Math.sqrt(se / m)).toBeLessThan(3);
-    expect(json.summary.flexion_deg!.maxDeg).toBeCloseTo(ourMax, 2);
+    expect(Math.abs(json.summary.flexion_deg!.maxDeg - ourMax)).toBeLessThan(1.5); // the summary's extremes are 6 Hz low-passed
     // Knee stays a hinge: the other two angles stay small.
     const absMax = (a: number[]): number => Math.max(...a.filter((v) => !Number.isNaN(v)).map(Math.abs));
     expect(absMax(csv.adduction_deg!)).toBeLessThan(8);
