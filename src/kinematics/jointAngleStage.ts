@@ -337,7 +337,9 @@ export interface JointAngleSeries {
  * A whole recording through a fresh {@link JointAngleStage}. For the shoulder, the leading
  * samples held at the initial default plane (arm near 0°/180° elevation from the start) are
  * back-filled with the first well-defined plane, axial rotation adjusted so the angles still
- * reproduce the rotation. If no well-defined plane occurs at all, they keep the default.
+ * reproduce the rotation. If no well-defined plane occurs at all, they keep the default. Every
+ * later hold run that ends in a well-defined plane gets its plane moved linearly from the entry
+ * to the exit value (axial rotation compensating), so the offline series has no jump at release.
  */
 export function jointAnglesOverRecording(
   qProxSensor4n: ArrayLike<number>, qDistSensor4n: ArrayLike<number>, params: JointAngleStageParams & { headingSigmaRadN?: ArrayLike<number> },
@@ -367,6 +369,30 @@ export function jointAnglesOverRecording(
         const ref = i === first - 1 ? next : anglesRad[3 * (i + 1) + 2]!;
         anglesRad[3 * i + 2] = ref + wrapPi(anglesRad[3 * i + 2]! - ref);
       }
+    }
+    // Later hold runs: the plane held at entry generally differs from the one at exit (the arm
+    // changed plane near 0°/180°), which the streaming stage shows as a jump at release. Offline,
+    // move the plane linearly from its entry to its exit value across the run, axial rotation
+    // taking the difference as in the hold itself (only plane ± axial is defined there).
+    for (let h0 = Math.max(first, 1); h0 < n; h0++) {
+      if ((flags[h0]! & FLAG_PLANE_HELD) === 0 || (flags[h0 - 1]! & FLAG_PLANE_HELD) !== 0) continue;
+      let h1 = h0;
+      while (h1 < n && (flags[h1]! & FLAG_PLANE_HELD) !== 0) h1++;
+      if (h1 >= n) break; // still held at the end: nothing to move towards
+      const pIn = anglesRad[3 * (h0 - 1)]!, pOut = anglesRad[3 * h1]!;
+      for (let i = h0; i < h1; i++) {
+        const u = (i - h0 + 1) / (h1 - h0 + 1);
+        const pNew = pIn + u * (pOut - pIn);
+        const shift = pNew - anglesRad[3 * i]!;
+        const nearZero = anglesRad[3 * i + 1]! < 0.5 * Math.PI;
+        anglesRad[3 * i] = pNew;
+        anglesRad[3 * i + 2] = anglesRad[3 * i + 2]! + (nearZero ? -shift : shift);
+      }
+      for (let i = h1 - 1; i >= h0; i--) {
+        const ref = anglesRad[3 * (i + 1) + 2]!;
+        anglesRad[3 * i + 2] = ref + wrapPi(anglesRad[3 * i + 2]! - ref);
+      }
+      h0 = h1;
     }
   }
   return { anglesRad, uncertaintyRad, flags };

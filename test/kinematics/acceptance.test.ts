@@ -23,7 +23,8 @@ import { concatBlocks, type InertialBlock } from '../../src/samples/block';
 import { lateralMount } from '../../src/sim/scenarios';
 import { simulate, type Scenario, type SimulationResult } from '../../src/sim/simulate';
 import {
-  DEG, HIP_ABDUCTION_WINDOW_S, HIP_FLEXION_WINDOW_S, elbowAcceptance, hipAcceptance, kneeAcceptance, type AcceptanceParams,
+  DEG, HIP_ABDUCTION_WINDOW_S, HIP_FLEXION_WINDOW_S, SHOULDER_ABDUCTION_WINDOW_S, SHOULDER_FLEXION_WINDOW_S, elbowAcceptance, hipAcceptance, kneeAcceptance,
+  shoulderAcceptance, type AcceptanceParams,
 } from './acceptanceScenarios';
 
 const RATE = 100;
@@ -215,6 +216,52 @@ describe('acceptance: functional calibration, mag-free (simulator)', () => {
       const s = score(res.anglesRad, [tj.flexion!, tj.adduction!, tj.rotation!], 0, run.n);
       check('hip', s, noise, [true, true, true]);
       if (noise) checkSigma('hip', res.uncertaintyRad, s, run.n, `mount ${(cal.proximalSigmaRad / DEG).toFixed(2)}/${(cal.distalSigmaRad / DEG).toFixed(2)}° heading σ ${(cal.headingSigmaRad / DEG).toFixed(2)}° drift ${(drift / DEG).toFixed(3)}°/s`);
+    });
+  }
+});
+
+describe('acceptance: shoulder (ball joint, ISB Y-X-Y) through elevation 0° and 170°, mag-free', () => {
+  for (const noise of [true, false]) {
+    it(`two calibration movements, then free motion: no jumps, elevation and (where defined) plane and axial rotation accurate — ${noise ? 'consumer noise + wobble' : 'noise off'}`, () => {
+      const run = runScenario(shoulderAcceptance, noise);
+      const [b1, b2] = run.b;
+      const mv = ([t0, t1]: readonly [number, number]) => {
+        const i0 = t0 * RATE, i1 = t1 * RATE;
+        return { gyr1RadS: sub3(b1.gyrRadS, i0, i1), gyr2RadS: sub3(b2.gyrRadS, i0, i1), quat1: sub4(run.q[0], i0, i1), quat2: sub4(run.q[1], i0, i1), dtS: 1 / RATE, startS: t0 };
+      };
+      const cal = ballJointFunctionalCalibration({
+        first: mv(SHOULDER_ABDUCTION_WINDOW_S), second: mv(SHOULDER_FLEXION_WINDOW_S),
+        firstSegmentAxis: [1, 0, 0], secondSegmentAxis: [0, 0, 1], proximalMountHint: NOMINAL, distalMountHint: NOMINAL,
+        still1AccMS2: sub3(b1.accMS2, 20, 180), still2AccMS2: sub3(b2.accMS2, 20, 180), still1GyrRadS: sub3(b1.gyrRadS, 20, 180), still2GyrRadS: sub3(b2.gyrRadS, 20, 180),
+      });
+      expect(cal.quality).not.toBe('failed');
+      const res = jointAnglesOverRecording(run.q[0], run.q[1], {
+        joint: 'shoulder', side: 'right',
+        proximal: { qSegSensor: cal.proximal.qSegSensor }, distal: { qSegSensor: cal.distal.qSegSensor, headingOffsetRad: cal.headingDeltaRad },
+      });
+      const tj = run.r.truth.joints.shoulder!.anglesRad;
+      const n = run.n, a = res.anglesRad;
+      let seE = 0, seP = 0, seR = 0, mDef = 0, maxStep = [0, 0, 0], tMax = 0, eMax = 0;
+      for (let i = 0; i < n; i++) {
+        const e = tj.elevation![i]!;
+        seE += (a[3 * i + 1]! - e) ** 2;
+        tMax = Math.max(tMax, e); eMax = Math.max(eMax, a[3 * i + 1]!);
+        if (i > 0) for (let k = 0; k < 3; k++) maxStep[k] = Math.max(maxStep[k]!, Math.abs(a[3 * i + k]! - a[3 * (i - 1) + k]!));
+        if (e > 20 * DEG && e < 160 * DEG) {
+          const w = (x: number): number => Math.atan2(Math.sin(x), Math.cos(x));
+          seP += w(a[3 * i]! - tj.planeOfElevation![i]!) ** 2;
+          seR += w(a[3 * i + 2]! - tj.axialRotation![i]!) ** 2;
+          mDef++;
+        }
+      }
+      maxStep = maxStep.map((v) => v / DEG);
+      const rmse = [Math.sqrt(seP / mDef), Math.sqrt(seE / n), Math.sqrt(seR / mDef)].map((v) => v / DEG);
+      console.log(`shoulder ${noise ? 'noise' : 'noise off'}: RMSE plane/elevation/axial ${fmt(rmse)}° (plane, axial where 20° < elevation < 160°), elevation max ${(eMax / DEG).toFixed(2)}° vs ${(tMax / DEG).toFixed(2)}°, largest step per sample ${fmt(maxStep)}°, calibration ${cal.quality} ${cal.reason ?? ''}`);
+      const limit = noise ? 2 : 0.1;
+      for (const v of rmse) expect(v).toBeLessThan(limit);
+      expect(Math.abs(eMax - tMax) / DEG).toBeLessThan(limit);
+      // No jumps: at most ~1° per sample (the true motion moves < 1°/sample), also through the locks.
+      for (const v of maxStep) expect(v).toBeLessThan(noise ? 3 : 1.5);
     });
   }
 });

@@ -11,7 +11,7 @@ import { AxisSequenceOrientation } from '../../src/sim/pose';
 import { Rng } from '../../src/sim/random';
 import { lateralMount, uprightOrientation } from '../../src/sim/scenarios';
 import type { Scenario } from '../../src/sim/simulate';
-import { ConstantTrajectory, FadeInTrajectory, SinusoidTrajectory, SumTrajectory, type Trajectory1 } from '../../src/sim/trajectory';
+import { ConstantTrajectory, FadeInTrajectory, MinimumJerkTrajectory, SinusoidTrajectory, SumTrajectory, type Trajectory1 } from '../../src/sim/trajectory';
 
 export const DEG = Math.PI / 180;
 
@@ -156,4 +156,45 @@ export function hipCircles(p: AcceptanceParams): Scenario {
     },
   ]);
   return { ...base, name: 'hip-circles', body, durationS: 20 };
+}
+
+export const SHOULDER_ABDUCTION_WINDOW_S = [3, 11] as const;
+export const SHOULDER_FLEXION_WINDOW_S = [12, 20] as const;
+export const SHOULDER_FREE_FROM_S = 20;
+
+/**
+ * Right shoulder (ball joint, ISB Y-X′-Y″ as in `shoulderAbductionScenario`): the thorax sways
+ * ±10° after 2 s still; calibration movements abduction 0→60° twice (3–11 s, about the thorax
+ * x) and flexion 0→60° twice (12–20 s, plane 90° and axial rotation −90°: about the thorax z; the
+ * switch happens at elevation 0, where it moves nothing); then free motion with elevation 0→170°
+ * (through both gimbal regions), plane 50…130° and axial rotation ±30°. 50 s.
+ */
+export function shoulderAcceptance(p: AcceptanceParams): Scenario {
+  const rng = new Rng(p.seed ?? 1, 'acceptance', 'shoulder');
+  const free = (a: Trajectory1): Trajectory1 => new FadeInTrajectory(a, SHOULDER_FREE_FROM_S, 2);
+  const plane = new SumTrajectory([
+    new MinimumJerkTrajectory({ from: 0, to: 90 * DEG, startS: 11.2, durationS: 0.6 }),
+    free(new SinusoidTrajectory({ amplitude: 40 * DEG, frequencyHz: 0.11 })),
+  ]);
+  const elevation = new SumTrajectory([
+    new BurstTrajectory(60 * DEG, 0.25, SHOULDER_ABDUCTION_WINDOW_S[0], 2),
+    new BurstTrajectory(60 * DEG, 0.25, SHOULDER_FLEXION_WINDOW_S[0], 2),
+    free(new SinusoidTrajectory({ amplitude: 85 * DEG, frequencyHz: 0.15, offset: 85 * DEG, phaseRad: -Math.PI / 2 })),
+  ]);
+  const axial = new SumTrajectory([
+    new MinimumJerkTrajectory({ from: 0, to: -90 * DEG, startS: 11.2, durationS: 0.6 }),
+    free(new SinusoidTrajectory({ amplitude: 30 * DEG, frequencyHz: 0.13, phaseRad: 1 })),
+  ]);
+  const body = new Body([
+    { name: 'thorax', orientation: sway(10, [0.27, 0.41, 0.33], uprightOrientation(p.facingDeg ?? 30)), position: [0, 0, 1.45] },
+    {
+      name: 'upperArm', parent: 'thorax', jointName: 'shoulder', jointPositionM: [0, -0.05, 0.18],
+      joint: { type: 'ball', axes: [[0, 1, 0], [-1, 0, 0], [0, 1, 0]], angles: [plane, elevation, axial], dofNames: ['planeOfElevation', 'elevation', 'axialRotation'] },
+    },
+  ]);
+  const m = lateralMount('right');
+  return {
+    name: 'shoulder-acceptance', body, durationS: 50,
+    sensors: [mounted(p, rng, 'thorax', 'thorax', [0.1, -0.15, 0.05], m), mounted(p, rng, 'upperArm', 'upperArm', [0, -0.15, 0.045], m)],
+  };
 }
