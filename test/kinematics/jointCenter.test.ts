@@ -80,3 +80,19 @@ describe('joint centre from accelerometers (Seel 2012)', () => {
     expect(short.reason).toMatch(/too few/);
   });
 });
+
+describe('joint centre and heading alignment with gaps (NaN rows from alignBlocks)', () => {
+  it('a 0.3 s gap in one sensor: skipped (no filtering or differencing across it), same answer', () => {
+    const sc = hipCircles({ noise: false, seed: 3 });
+    const r = simulate(sc, { rateHz: RATE, seed: 3 });
+    const b = sc.sensors.map((s) => concatBlocks(r.blocks[s.id]!).block);
+    const i0 = 3 * RATE;
+    const a2 = Float64Array.from(b[1]!.accMS2.subarray(3 * i0)), g2 = Float64Array.from(b[1]!.gyrRadS.subarray(3 * i0));
+    a2.fill(NaN, 3 * 500, 3 * 530);
+    g2.fill(NaN, 3 * 500, 3 * 530);
+    const res = estimateJointCenter(b[0]!.accMS2.subarray(3 * i0), b[0]!.gyrRadS.subarray(3 * i0), a2, g2, 1 / RATE, { accBiasSigmaMS2: 0 });
+    const t2 = trueCenter(sc.sensors[1]!.orientation!, [0, 0, 0], sc.sensors[1]!.positionM!);
+    expect(mm(res.r2M, t2)).toBeLessThan(1);
+    expect(res.quality).toBe('good');
+  });
+});
