@@ -24,7 +24,6 @@ import type { Vec3Like } from '../math/vec3';
 const C1 = new Float64Array(3);
 const C2 = new Float64Array(3);
 const C3 = new Float64Array(3);
-const R = new Float64Array(3);
 
 function axisIndex(ch: string): number {
   return ch === 'X' ? 0 : ch === 'Y' ? 1 : 2;
@@ -97,48 +96,4 @@ function invRows(sequence: EulerSequence, a1: number, a2: number): boolean {
     RI[3 * k + 2] = (a[0]! * b[1]! - a[1]! * b[0]!) / det;
   }
   return true;
-}
-
-/** Component variances of a rotation error in the proximal frame (see module doc), rad². */
-export interface AngleErrorVariances {
-  /** Σ of both mounts' per-axis variances. */
-  isotropicRad2: number;
-  /** Σ of both filters' inclination variances (per horizontal axis). */
-  tiltRad2: number;
-  /** Relative heading variance (about the vertical). */
-  headingRad2: number;
-}
-
-/**
- * 1-σ (rad) of the three intrinsic angles `sequence` (a1, a2 the first two angles of the
- * decomposed relative rotation, rad) for error variances `e` and the unit vertical `v` in the
- * proximal frame (same mirroring/re-basing as the decomposed quaternion). Written to `out` (3),
- * capped at π. Allocation-free.
- */
-export function eulerAngleSigma(out: Float64Array, sequence: EulerSequence, a1: number, a2: number, e: AngleErrorVariances, v: Vec3Like): Float64Array {
-  const k0 = axisIndex(sequence[0]!), k1 = axisIndex(sequence[1]!), k2 = axisIndex(sequence[2]!);
-  C1.fill(0); C1[k0] = 1;
-  C2.fill(0); C2[k1] = 1; rotateAbout(C2, k0, a1);
-  C3.fill(0); C3[k2] = 1; rotateAbout(C3, k1, a2); rotateAbout(C3, k0, a1);
-  // det = C1 · (C2 × C3)
-  const x23 = C2[1]! * C3[2]! - C2[2]! * C3[1]!, y23 = C2[2]! * C3[0]! - C2[0]! * C3[2]!, z23 = C2[0]! * C3[1]! - C2[1]! * C3[0]!;
-  const det = C1[0]! * x23 + C1[1]! * y23 + C1[2]! * z23;
-  if (!(Math.abs(det) > 1e-9)) {
-    out[0] = Math.PI; out[1] = Math.PI; out[2] = Math.PI;
-    return out;
-  }
-  const vx = v[0]!, vy = v[1]!, vz = v[2]!;
-  for (let k = 0; k < 3; k++) {
-    // Row k of M⁻¹: (C2×C3, C3×C1, C1×C2)[k] / det.
-    const a = k === 0 ? C2 : k === 1 ? C3 : C1;
-    const b = k === 0 ? C3 : k === 1 ? C1 : C2;
-    R[0] = (a[1]! * b[2]! - a[2]! * b[1]!) / det;
-    R[1] = (a[2]! * b[0]! - a[0]! * b[2]!) / det;
-    R[2] = (a[0]! * b[1]! - a[1]! * b[0]!) / det;
-    const r2 = R[0]! * R[0]! + R[1]! * R[1]! + R[2]! * R[2]!;
-    const rv = R[0]! * vx + R[1]! * vy + R[2]! * vz;
-    const var_ = e.isotropicRad2 * r2 + e.tiltRad2 * (r2 - rv * rv) + e.headingRad2 * rv * rv;
-    out[k] = Math.min(Math.PI, Math.sqrt(Math.max(0, var_)));
-  }
-  return out;
 }
