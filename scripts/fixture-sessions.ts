@@ -8,6 +8,7 @@ import {
   ERROR_PRESETS,
   freeMotionScenario,
   kneeFlexionScenario,
+  kneeSwingScenario,
   shoulderAbductionScenario,
   simulate,
   type Scenario,
@@ -26,6 +27,8 @@ export interface FixtureSession {
   readonly rateHz: number;
   readonly seed: number;
   readonly result: SimulationResult;
+  /** Write truth/<sensor>-orientation.csv. Default true (off where the file size matters more). */
+  readonly orientationTruth?: boolean;
 }
 
 function round(x: number, digits: number): number {
@@ -55,8 +58,8 @@ function roundedCopy(b: InertialBlock): InertialBlock {
   return copy;
 }
 
-function run(name: string, scenario: Scenario, params: Record<string, unknown>, rateHz: number, seed: number): FixtureSession {
-  return { name, description: scenario.description ?? name, params, rateHz, seed, result: simulate(scenario, { rateHz, seed }) };
+function run(name: string, scenario: Scenario, params: Record<string, unknown>, rateHz: number, seed: number, orientationTruth = true): FixtureSession {
+  return { name, description: scenario.description ?? name, params, rateHz, seed, result: simulate(scenario, { rateHz, seed }), orientationTruth };
 }
 
 export function buildFixtureSessions(): FixtureSession[] {
@@ -102,7 +105,12 @@ export function buildFixtureSessions(): FixtureSession[] {
   // Free motion: arbitrary 3-D rotation and translation of one 9-axis sensor, for fusion.
   const freeParams = { durationS: 40, staticLeadS: 3, rotationAmplitudeDeg: 70, translationAmplitudeM: 0.2, noise: 'consumer', seed: 3 } as const;
 
+  // Knee with the whole leg swinging (thigh moving too), so `angles --calibrate functional`
+  // can find the knee axis in both sensors. 6-axis sensors and no orientation truth keep it small.
+  const swingParams = { side: 'right', durationS: 20, leadInS: 2, hipAmplitudeDeg: 25, kneeAmplitudeDeg: 45, facingDeg: 120, noise: 'consumer', softTissue: true, mountErrorDeg: 10, magnetometer: false, seed: 5 } as const;
+
   return [
+    run('knee-swing', kneeSwingScenario(swingParams), swingParams, rateHz, 5, false),
     run('knee-flexion', kneeWithDrops, { ...kneeParams, shankDrops }, rateHz, 7),
     run('shoulder-abduction', shoulderAbductionScenario(shoulderParams), shoulderParams, rateHz, 11),
     run('free-motion', freeMotionScenario(freeParams), freeParams, rateHz, 3),
@@ -141,7 +149,7 @@ export function fixtureFiles(session: FixtureSession): Record<string, string> {
   }
 
   // True sensor orientations q_GS (ENU), at each sensor's true sampling times.
-  for (const [sensorId, s] of Object.entries(truth.sensors)) {
+  for (const [sensorId, s] of Object.entries(session.orientationTruth === false ? {} : truth.sensors)) {
     files[`truth/${sensorId}-orientation.csv`] = csv(['t', 'qw', 'qx', 'qy', 'qz'], s.tS.length, (r, c) =>
       c === 0 ? round(s.tS[r]!, DIGITS.tS) : round(s.quat[4 * r + c - 1]!, DIGITS.quat),
     );

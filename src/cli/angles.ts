@@ -13,6 +13,7 @@ import type { SessionRecording } from '../io/node/session';
 import * as quat from '../math/quat';
 import type { Quat } from '../math/quat';
 import type { Side } from '../kinematics/body';
+import { hingeAxisSignFromVertical } from '../kinematics/functionalCalibration';
 import { HeadingAlignment, applyHeadingCorrection } from '../kinematics/headingAlignment';
 import { estimateHingeAxesFromBlocks } from '../kinematics/hingeAxis';
 import type { CalibrationQuality, HingeAxisResult } from '../kinematics/hingeAxis';
@@ -29,7 +30,7 @@ import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
 import {
-  JointDataError, axisUsable, degToRad, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
+  JointDataError, axisUsable, biasSigmaDegS, degToRad, joinBlocks, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
   readSensorBlocks, staticMount, windowIndices, worse,
 } from './jointCalibration';
 import type { CalibrateSpec, MountResult } from './jointCalibration';
@@ -40,6 +41,13 @@ const ANGLE_JOINTS = [...JOINT_NAMES, 'hinge'] as const;
 const MIN_HEADING_CONFIDENCE = 0.5;
 /** Length of the still start used for the long axis by functional calibration, s. */
 const FUNCTIONAL_STILL_S = 1;
+/** Relative heading 1-σ of two 9D orientations (VQF 9D on BROAD: ≈ 2° total RMSE), deg. */
+const MAG_HEADING_SIGMA_DEG = 2;
+/** Longer gaps (either sensor) split the recording into runs with their own filters and heading alignment, s
+ *  (a shorter one is bridged by the filter: BLE-like drops of a few samples; the rotation during it is lost). */
+const MAX_BRIDGE_S = 0.25;
+/** ROM extremes are taken after this zero-phase low-pass (kinematic smoothing; soft-tissue wobble is faster), Hz. */
+const ROM_LOW_PASS_HZ = 6;
 
 export interface JointCalibration {
   proximal: MountResult;
@@ -49,6 +57,8 @@ export interface JointCalibration {
   /** Heading correction of the distal sensor per sample (rad), when aligned. */
   headingDeltaRad?: Float64Array;
   headingConfidence?: number;
+  /** 1-σ of the relative heading per sample, rad. */
+  headingSigmaRad: Float64Array;
 }
 
 interface Inputs {
@@ -60,6 +70,45 @@ interface Inputs {
   hingeError: string | undefined;
   useMag: boolean;
   isHinge: boolean;
+  /** Relative 6D heading drift while unobserved, deg/s (from the filters' gyro-bias σ). */
+  headingDriftDegS: number;
+  /** [i0, i1) runs of common data, split at gaps longer than MAX_BRIDGE_S. */
+  runs: [number, number][];
+}
+
+/**
+ * Runs [i0, i1) of rows valid in both sensors, split where the invalid stretch lasts longer than
+ * `maxBridgeS`; shorter drops stay inside a run (the filter bridges them). Runs under 10 rows are dropped.
+ */
+function validRuns(valid: Uint8Array, tS: Float64Array, maxBridgeS: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1, lastOk = -1;
+  for (let i = 0; i <= valid.length; i++) {
+    const ok = i < valid.length && valid[i] === 1;
+    if (ok) {
+      if (start < 0) start = i;
+      else if (tS[i]! - tS[lastOk]! > maxBridgeS + 1e-9 && i - lastOk > 1) {
+        if (lastOk + 1 - start >= 10) runs.push([start, lastOk + 1]);
+        start = i;
+      }
+      lastOk = i;
+    } else if (i === valid.length && start >= 0 && lastOk + 1 - start >= 10) runs.push([start, lastOk + 1]);
+  }
+  return runs;
+}
+
+/** Rows [i0, i1) of an aligned block (views, no copy). */
+function sliceBlock(b: SampleBlock, i0: number, i1: number): SampleBlock {
+  const { gapBeforeS: _gap, ...rest } = b;
+  return {
+    ...rest,
+    tS: b.tS.subarray(i0, i1),
+    ...(b.accMS2 ? { accMS2: b.accMS2.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.gyrRadS ? { gyrRadS: b.gyrRadS.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.magUT ? { magUT: b.magUT.subarray(3 * i0, 3 * i1) } : {}),
+    ...(b.quat ? { quat: b.quat.subarray(4 * i0, 4 * i1) } : {}),
+    ...(b.saturated ? { saturated: b.saturated.subarray(i0, i1) } : {}),
+  } as SampleBlock;
 }
 
 function negate(v: ArrayLike<number>): Float64Array {
@@ -105,10 +154,15 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
     if (inp.isHinge && axis) {
       // A generic hinge: only the axis matters; the long axis is any perpendicular one.
       const qSSeg = quat.fromTwoVectors(quat.create(), [0, 0, 1], axis);
-      return { qSegSensor: quat.conjugate(quat.create(), qSSeg), residualDeg: 0, quality: 'good', headingSource: 'functional joint axis' };
+      const u = (axisSigmaDeg(what) * Math.PI) / 180;
+      // Only the rotation about the axis is undefined, and it does not enter the hinge angle.
+      return { qSegSensor: quat.conjugate(quat.create(), qSSeg), residualDeg: 0, quality: 'good', headingSource: 'functional joint axis', covarianceRad2: Float64Array.from([u * u, 0, 0, 0, u * u, 0, 0, 0, 0]) };
     }
-    return staticMount(finiteRows3(blk.accMS2!, i0, i1), finiteRows3(blk.gyrRadS!, i0, i1), axis, what);
+    return staticMount(finiteRows3(blk.accMS2!, i0, i1), finiteRows3(blk.gyrRadS!, i0, i1), axis, what, axis ? axisSigmaDeg(what) : undefined);
   };
+  function axisSigmaDeg(what: string): number {
+    return hinge ? (what === 'proximal' ? hinge.j1UncertaintyDeg : hinge.j2UncertaintyDeg) : Infinity;
+  }
   const distal = mountOf(b, j2, 'distal');
   let proximal: MountResult;
   if (j1) {
@@ -124,22 +178,43 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
       quality: failed ? 'failed' : 'good',
       ...(failed ? { reason: still.reason! } : {}),
       headingSource: 'neutral pose (same orientation as the distal segment in the still period)',
+      // It inherits the distal mount's error (how neutral the pose really was is not known).
+      ...(distal.covarianceRad2 ? { covarianceRad2: distal.covarianceRad2 } : {}),
     };
   }
   let quality = worse(proximal.quality, distal.quality);
   if (proximal.reason) reasons.push(proximal.reason);
   if (distal.reason) reasons.push(distal.reason);
-  const cal: JointCalibration = { proximal, distal, quality, reasons };
+  const n = al.tS.length;
+  // Relative heading 1-σ: 9D → the filters' heading accuracy; mag-free without alignment → it is
+  // fixed at the still period (neutral pose / common start) and drifts unobserved from there.
+  const tCal = al.tS[Math.min(n - 1, (i0 + i1) >> 1)]!;
+  const drift = (inp.headingDriftDegS * Math.PI) / 180;
+  const calRun = inp.runs.find(([r0, r1]) => i0 < r1 && i1 > r0);
+  const headingSigmaRad = inp.useMag
+    ? new Float64Array(n).fill((MAG_HEADING_SIGMA_DEG * Math.PI) / 180)
+    // A 6D heading does not survive a long gap (each run has its own filter): outside the run
+    // of the still period the relative heading is unknown.
+    : Float64Array.from(al.tS, (t, i) => (calRun && i >= calRun[0] && i < calRun[1] ? Math.min(Math.PI, drift * Math.abs(t - tCal)) : Math.PI));
+  const cal: JointCalibration = { proximal, distal, quality, reasons, headingSigmaRad };
   if (j1 && j2 && !inp.useMag) {
-    const n = al.tS.length;
-    const ha = new HeadingAlignment(j1, j2);
+    // One alignment per run: its window must not mix samples from both sides of a long gap.
     const delta = new Float64Array(n), conf = new Float64Array(n);
-    ha.updateBlock(al.tS, inp.qP, inp.qD, a.gyrRadS!, b.gyrRadS!, delta, conf);
-    let first = 0;
-    while (first < n && !(conf[first]! > 0)) first++;
-    if (first < n) delta.fill(delta[first]!, 0, first); // offline: the first estimate holds from the start
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += i < first ? conf[first] ?? 0 : conf[i]!;
+    for (const [r0, r1] of inp.runs) {
+      const ha = new HeadingAlignment(j1, j2, { headingDriftDegS: inp.headingDriftDegS });
+      const d = delta.subarray(r0, r1), c = conf.subarray(r0, r1), sg = headingSigmaRad.subarray(r0, r1), t = al.tS.subarray(r0, r1);
+      ha.updateBlock(t, inp.qP.subarray(4 * r0, 4 * r1), inp.qD.subarray(4 * r0, 4 * r1), a.gyrRadS!.subarray(3 * r0, 3 * r1), b.gyrRadS!.subarray(3 * r0, 3 * r1), d, c, sg);
+      const m = r1 - r0;
+      let first = 0;
+      while (first < m && !(c[first]! > 0)) first++;
+      if (first < m) {
+        // Offline: the first estimate holds from the run's start (its σ grows backwards with the drift).
+        d.fill(d[first]!, 0, first);
+        for (let i = 0; i < first; i++) sg[i] = Math.min(Math.PI, Math.hypot(sg[first]!, drift * (t[first]! - t[i]!)));
+      }
+      for (let i = 0; i < m; i++) sum += i < first ? c[first] ?? 0 : c[i]!;
+    }
     const meanConf = n > 0 ? sum / n : 0;
     cal.headingDeltaRad = delta;
     cal.headingConfidence = meanConf;
@@ -147,6 +222,10 @@ function calibrate(inp: Inputs, spec: CalibrateSpec, sign: 1 | -1, proxName: str
       quality = worse(quality, 'poor');
       reasons.push(`heading alignment confidence ${meanConf.toFixed(2)} < ${MIN_HEADING_CONFIDENCE} (joint axis near vertical or not a hinge)`);
     }
+  }
+  if (!inp.useMag && !cal.headingDeltaRad && inp.runs.length > 1) {
+    quality = worse(quality, 'poor');
+    reasons.push(`${inp.runs.length - 1} gap(s) longer than ${MAX_BRIDGE_S} s: without heading alignment the relative heading is lost after them (angle uncertainty π there)`);
   }
   cal.quality = quality;
   return cal;
@@ -170,7 +249,7 @@ function runAngles(inp: Inputs, cal: JointCalibration, joint: JointName, side: S
     if (ok) m++;
   }
   // Only samples with data from both sensors go through the stage (no NaN into its unwrapping).
-  const qp = new Float64Array(4 * m), qd = new Float64Array(4 * m);
+  const qp = new Float64Array(4 * m), qd = new Float64Array(4 * m), hs = new Float64Array(m);
   const tmp = quat.create(), cor = quat.create();
   for (let i = 0, j = 0; i < n; i++) {
     if (!rowOk[i]) continue;
@@ -180,13 +259,14 @@ function runAngles(inp: Inputs, cal: JointCalibration, joint: JointName, side: S
     if (cal.headingDeltaRad) applyHeadingCorrection(cor, tmp, cal.headingDeltaRad[i]!);
     else quat.copy(cor, tmp);
     quat.writeAt(qd, j, cor);
+    hs[j] = cal.headingSigmaRad[i]!;
     j++;
   }
   const sigma = (r: MountResult): number => degToRad(r.residualDeg);
   const series = jointAnglesOverRecording(qp, qd, {
-    joint, side,
-    proximal: { qSegSensor: cal.proximal.qSegSensor, orientationUncertaintyRad: sigma(cal.proximal) },
-    distal: { qSegSensor: cal.distal.qSegSensor, orientationUncertaintyRad: sigma(cal.distal) },
+    joint, side, uncertainty: 'sigma', headingSigmaRadN: hs,
+    proximal: { qSegSensor: cal.proximal.qSegSensor, orientationUncertaintyRad: sigma(cal.proximal), ...(cal.proximal.covarianceRad2 ? { mountCovarianceRad2: cal.proximal.covarianceRad2 } : {}) },
+    distal: { qSegSensor: cal.distal.qSegSensor, orientationUncertaintyRad: sigma(cal.distal), ...(cal.distal.covarianceRad2 ? { mountCovarianceRad2: cal.distal.covarianceRad2 } : {}) },
   });
   const anglesRad = new Float64Array(3 * n).fill(NaN), uncRad = new Float64Array(3 * n).fill(NaN);
   for (let i = 0, j = 0; i < n; i++) {
@@ -274,8 +354,15 @@ export async function computeJointAngles(path: string, recordings: readonly Sess
     throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' cannot be put on one clock: ${(e as Error).message.replace(/^alignBlocks: /, '')}`);
   }
   if (al.allValidCount < 10) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share only ${al.allValidCount} valid samples`);
-  const qP = orientationOf(al.bySensorId[proxName]!.block, useMag, 'angles');
-  const qD = orientationOf(al.bySensorId[distName]!.block, useMag, 'angles');
+  // Orientation per run of common data: a filter must not integrate across a long gap (the
+  // rotation during it is lost, and a 6D heading with it); short drops are bridged.
+  const runs = validRuns(al.allValid, al.tS, MAX_BRIDGE_S);
+  if (runs.length === 0) throw new JointDataError(`${path}: sensors '${proxName}' and '${distName}' share no run of 10 valid samples without a gap`);
+  const qP = new Float64Array(4 * al.tS.length).fill(NaN), qD = new Float64Array(4 * al.tS.length).fill(NaN);
+  for (const [r0, r1] of runs) {
+    qP.set(orientationOf(sliceBlock(al.bySensorId[proxName]!.block, r0, r1), useMag, 'angles'), 4 * r0);
+    qD.set(orientationOf(sliceBlock(al.bySensorId[distName]!.block, r0, r1), useMag, 'angles'), 4 * r0);
+  }
   let hinge: HingeAxisResult | undefined;
   let hingeError: string | undefined;
   try {
@@ -283,7 +370,14 @@ export async function computeJointAngles(path: string, recordings: readonly Sess
   } catch (e) {
     hingeError = (e as Error).message;
   }
-  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge };
+  if (hinge && axisUsable(hinge, 1) && axisUsable(hinge, 2)) {
+    // The fit's signs are independent per axis: make the pair one physical direction (its
+    // vertical component must agree in both sensors), else the mounts and heading come out 180° off.
+    const sign = hingeAxisSignFromVertical(qP, qD, hinge.j1, hinge.j2);
+    if (sign.flipJ2) hinge = { ...hinge, j2: negate(hinge.j2) };
+  }
+  const headingDriftDegS = useMag ? 0 : Math.hypot(biasSigmaDegS(joinBlocks(pBlocks)), biasSigmaDegS(joinBlocks(dBlocks)));
+  const inp: Inputs = { path, al, qP, qD, hinge, hingeError, useMag, isHinge, headingDriftDegS, runs };
   let cal = calibrate(inp, spec, 1, proxName, distName);
   if (cal.quality === 'failed') throw new JointDataError(`${path}: calibration failed: ${cal.reasons.join('; ') || 'unknown reason'}`);
   let res = runAngles(inp, cal, joint, side);
@@ -346,7 +440,7 @@ async function run(ctx: CommandContext): Promise<number> {
     const dofName = isHinge ? 'angle' : jointDef(joint).dofs[k]!.name;
     const motion = `${joint}-${dofName}`;
     const withNorm = !isHinge && (ROM_MOTIONS as readonly string[]).includes(motion);
-    dofSummaries[names[k]!] = romSummary(tV, aV, uV, withNorm ? { motion } : {});
+    dofSummaries[names[k]!] = romSummary(tV, aV, uV, { lowPassHz: ROM_LOW_PASS_HZ, ...(withNorm ? { motion } : {}) });
   }
   const emptyRows = n - m;
 
@@ -397,21 +491,25 @@ export const anglesCommand: Command = {
   description: `
 Joint angles (ISB sequences, clinical names and signs, mirrored for the left side) from the
 proximal and distal sensor of a session, as CSV: t, one column per angle in degrees (e.g.
-flexion_deg) and its uncertainty (e.g. flexion_unc_deg), one row per sample of the common clock.
-Rows where either sensor has no data (gaps, edges) keep empty angle cells; the summary counts
-them. Orientation is magnetometer-free (6D) unless --mag; the two sensors' headings are then
-aligned from the joint axis when both sensors' axes are known.
+flexion_deg) and its 1-σ uncertainty (e.g. flexion_unc_deg: calibration, 6D inclination and
+relative-heading errors propagated to each angle; 180 = undefined), one row per sample of the
+common clock. Rows where either sensor has no data (gaps, edges) keep empty angle cells; the
+summary counts them. Orientation is magnetometer-free (6D) unless --mag; the two sensors'
+headings are then aligned from the joint axis when both sensors' axes are known. A gap longer
+than 0.25 s restarts the orientation filters and the heading alignment after it (without
+alignment the relative heading is lost there: quality 'poor', uncertainty 180).
 
 Calibration: static:<t0>-<t1> takes a still neutral pose between t0 and t1 s (segment long axis
 up); the rotation about it comes from the functional joint axis when the movement reveals it,
 else from the neutral pose (the proximal segment has the distal segment's orientation then),
 else the sensor z axis is assumed lateral (quality 'poor'). functional (default) needs both
-joint axes from the movement (and a still first second for the long axis). --joint hinge is
-a generic 1-DoF joint: one column angle_deg about the functional axis, zero at the first sample.
+joint axes from the movement, so the proximal segment must move too (and a still first
+second in the neutral pose for the long axis). --joint hinge is a generic 1-DoF joint: one
+column angle_deg about the functional axis, zero at the first sample.
 The axis sign is chosen so the movement is mainly positive. A calibration that fails exits 1
 with the reason; a low-confidence one is still written and reported 'poor'.
-The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal)
-goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
+The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal;
+extremes of the angles low-passed at 6 Hz, the CSV keeps the raw angles) goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
   options: {
     joint: { type: 'string' },
     proximal: { type: 'string' },

@@ -10,7 +10,9 @@ import * as quat from '../math/quat';
 import type { Quat } from '../math/quat';
 import type { CalibrationQuality, HingeAxisResult } from '../kinematics/hingeAxis';
 import { DEFAULT_HINGE_AXIS_PARAMS } from '../kinematics/hingeAxis';
+import { mountCovariance } from '../kinematics/angleUncertainty';
 import { sensorToSegmentFromPairs, stillGravityDirection } from '../kinematics/staticCalibration';
+import { Vqf } from '../fusion/vqf';
 import { concatBlocks, requireInertial } from '../samples/block';
 import type { InertialBlock, SampleBlock } from '../samples/block';
 import { UsageError } from './command';
@@ -87,6 +89,21 @@ export interface MountResult {
   readonly reason?: string;
   /** How the rotation about the long axis was fixed. */
   readonly headingSource: string;
+  /** Mount error covariance, rad², 3×3 row-major, segment frame (for the 1-σ angle uncertainty). Default: residual² · I. */
+  readonly covarianceRad2?: Float64Array;
+}
+
+/** Per-axis 1-σ of a still-pose gravity direction (consumer accelerometer), deg. */
+export const GRAVITY_SIGMA_DEG = 0.3;
+/** 1-σ of a mount direction that is only assumed (sensor z lateral, strapped by eye), deg. */
+export const ASSUMED_AXIS_SIGMA_DEG = 15;
+
+/** Gyro-bias 1-σ of a forward 6D VQF over the block at its end, deg/s: how fast an unobserved 6D heading drifts. */
+export function biasSigmaDegS(block: SampleBlock): number {
+  const b: InertialBlock = requireInertial(block, 'angles');
+  const f = new Vqf({ ...VQF_TUNED, magEnabled: false }, block.info.rateHz !== undefined && block.info.rateHz > 0 ? { rateHz: block.info.rateHz } : {});
+  f.updateBlock(b, new Float64Array(4 * b.tS.length));
+  return f.getBiasSigmaDegS();
 }
 
 /**
@@ -94,7 +111,7 @@ export interface MountResult {
  * direction known to be the segment's z (joint axis); without one, the sensor z axis
  * is assumed to point along the segment z (lateral) and the result is at best 'poor'.
  */
-export function staticMount(accStill: ArrayLike<number>, gyrStill: ArrayLike<number>, axisS: ArrayLike<number> | undefined, what: string): MountResult {
+export function staticMount(accStill: ArrayLike<number>, gyrStill: ArrayLike<number>, axisS: ArrayLike<number> | undefined, what: string, axisSigmaDeg = 1): MountResult {
   const g = stillGravityDirection(accStill, gyrStill);
   const secondary = axisS ?? [0, 0, 1];
   const r = sensorToSegmentFromPairs({ sensor: g.upS, segment: [0, 1, 0] }, { sensor: secondary, segment: [0, 0, 1] });
@@ -115,6 +132,7 @@ export function staticMount(accStill: ArrayLike<number>, gyrStill: ArrayLike<num
     quality,
     ...(reasons.length ? { reason: reasons.join('; ') } : {}),
     headingSource: axisS ? 'functional joint axis' : 'sensor z axis (default)',
+    covarianceRad2: mountCovariance([0, 0, 1], (axisS ? axisSigmaDeg : ASSUMED_AXIS_SIGMA_DEG) * DEG, [0, 1, 0], GRAVITY_SIGMA_DEG * DEG, r.residualDeg * DEG),
   };
 }
 

@@ -37,6 +37,9 @@ export interface HeadingAlignmentParams {
   restDurationS: number;
   /** Axis tilt from vertical at and above which the geometry gives full confidence, deg. Default 30. */
   fullTiltDeg: number;
+  /** Drift of the two sensors' relative 6D heading while nothing observes it (rest, no estimate yet), deg/s;
+   *  e.g. √(σ_b1² + σ_b2²) of the filters' gyro-bias uncertainty. Default 0.05. */
+  headingDriftDegS: number;
 }
 
 export const DEFAULT_HEADING_ALIGNMENT_PARAMS: HeadingAlignmentParams = {
@@ -45,6 +48,7 @@ export const DEFAULT_HEADING_ALIGNMENT_PARAMS: HeadingAlignmentParams = {
   restRateDegS: 4,
   restDurationS: 3,
   fullTiltDeg: 30,
+  headingDriftDegS: 0.05,
 };
 
 /** Plain-data state (JSON-serialisable). */
@@ -63,6 +67,10 @@ export interface HeadingAlignmentState {
   restStartS: number;
   deltaRad: number;
   confidence: number;
+  /** 1-σ of δ when it was estimated, rad (π before the first estimate). */
+  deltaSigmaRad: number;
+  /** Time of the last estimate, s (NaN before the first). */
+  lastEstimateS: number;
   /** Number of estimates made so far. */
   estimates: number;
 }
@@ -80,6 +88,7 @@ export class HeadingAlignment {
 
   constructor(j1: Vec3Like, j2: Vec3Like, params: Partial<HeadingAlignmentParams> = {}) {
     const p = { ...DEFAULT_HEADING_ALIGNMENT_PARAMS, ...params };
+    if (!(p.headingDriftDegS >= 0 && Number.isFinite(p.headingDriftDegS))) throw new CalibrationInputError(`HeadingAlignment: headingDriftDegS must be finite and ≥ 0, got ${String(p.headingDriftDegS)}`);
     for (const k of ['windowS', 'updateIntervalS', 'restRateDegS', 'restDurationS', 'fullTiltDeg'] as const) {
       if (!Number.isFinite(p[k]) || p[k] <= 0) throw new CalibrationInputError(`HeadingAlignment: ${k} must be > 0, got ${String(p[k])}`);
     }
@@ -93,7 +102,7 @@ export class HeadingAlignment {
 
   private initialState(): HeadingAlignmentState {
     const z = (): number[] => new Array<number>(this.nBins).fill(0);
-    return { binC: z(), binS: z(), binW: z(), binN: z(), head: 0, binStartS: NaN, lastTS: NaN, restStartS: NaN, deltaRad: 0, confidence: 0, estimates: 0 };
+    return { binC: z(), binS: z(), binW: z(), binN: z(), head: 0, binStartS: NaN, lastTS: NaN, restStartS: NaN, deltaRad: 0, confidence: 0, deltaSigmaRad: Math.PI, lastEstimateS: NaN, estimates: 0 };
   }
 
   reset(): void {
@@ -117,6 +126,18 @@ export class HeadingAlignment {
   /** Confidence of `deltaRad`, 0…1 (0 before the first estimate). */
   get confidence(): number {
     return this.s.confidence;
+  }
+
+  /**
+   * 1-σ of `deltaRad` at time `tS`, rad: its spread when estimated (per-sample heading spread over
+   * √(independent samples), divided by the confidence) combined with the drift since
+   * (`headingDriftDegS` × time since the last estimate); π before the first estimate.
+   */
+  sigmaAt(tS: number): number {
+    const s = this.s;
+    if (s.estimates === 0) return Math.PI;
+    const drift = this.params.headingDriftDegS * DEG * Math.max(0, tS - s.lastEstimateS);
+    return Math.min(Math.PI, Math.hypot(s.deltaSigmaRad, drift));
   }
 
   /**
@@ -170,6 +191,12 @@ export class HeadingAlignment {
         const full = Math.sin(this.params.fullTiltDeg * DEG) ** 2;
         s.deltaRad = Math.atan2(sn, c);
         s.confidence = agreement * Math.min(1, w / n / full);
+        // Circular spread of the per-sample headings; neighbouring samples are strongly
+        // correlated (slow motion), so count about one independent sample per 0.25 s.
+        const spread = Math.sqrt(Math.max(0, -2 * Math.log(Math.max(agreement, 1e-12))));
+        const nEff = Math.max(1, Math.min(n, (this.params.windowS / 0.25)));
+        s.deltaSigmaRad = Math.min(Math.PI, spread / Math.sqrt(nEff) / Math.max(s.confidence, 1e-3));
+        s.lastEstimateS = s.lastTS;
         s.estimates++;
       } else if (n > 0) {
         s.confidence = 0; // axis exactly vertical: no information
@@ -184,11 +211,12 @@ export class HeadingAlignment {
 
   /**
    * A run of time-aligned samples: q1, q2 (4n), gyr1, gyr2 (3n). Writes δ (rad) and the
-   * confidence for every sample (the values valid after that sample) into the outputs (length ≥ n).
+   * confidence for every sample (the values valid after that sample) into the outputs (length ≥ n),
+   * and optionally δ's 1-σ ({@link sigmaAt}).
    */
   updateBlock(
     tS: ArrayLike<number>, q1: ArrayLike<number>, q2: ArrayLike<number>, gyr1RadS: ArrayLike<number>, gyr2RadS: ArrayLike<number>,
-    outDeltaRad: Float64Array, outConfidence: Float64Array,
+    outDeltaRad: Float64Array, outConfidence: Float64Array, outSigmaRad?: Float64Array,
   ): void {
     const n = tS.length;
     if (q1.length < 4 * n || q2.length < 4 * n || gyr1RadS.length < 3 * n || gyr2RadS.length < 3 * n) {
@@ -204,6 +232,7 @@ export class HeadingAlignment {
       this.update(tS[i]!, qa, qb, g1, g2);
       outDeltaRad[i] = this.s.deltaRad;
       outConfidence[i] = this.s.confidence;
+      if (outSigmaRad) outSigmaRad[i] = this.sigmaAt(tS[i]!);
     }
   }
 }

@@ -55,6 +55,8 @@ export interface HingeAxisParams {
   maxResidualRadS: number;
   /** Minimum number of informative samples. Default 50. */
   minSamples: number;
+  /** Samples whose residual exceeds max(3 robust σ, this) are refitted without, rad/s. Infinity disables. Default 0.02. */
+  robustFloorRadS: number;
   /** Sign hints in each sensor frame (see file comment). Default none. */
   j1Hint?: Vec3Like;
   j2Hint?: Vec3Like;
@@ -71,6 +73,7 @@ export const DEFAULT_HINGE_AXIS_PARAMS: HingeAxisParams = {
   minTotalRotationDeg: 120,
   maxResidualRadS: 0.3,
   minSamples: 50,
+  robustFloorRadS: 0.02,
 };
 
 export interface HingeAxisResult {
@@ -85,7 +88,10 @@ export interface HingeAxisResult {
   readonly j2UncertaintyDeg: number;
   /** Σ |g₂·j₂ ∓ g₁·j₁| dt over all samples — rotation about the joint axis, deg. */
   readonly totalRotationDeg: number;
+  /** Samples in the final fit, after the robust rejection. */
   readonly samplesUsed: number;
+  /** Informative samples rejected as outliers of the hinge model (wobble transients), see `robustFloorRadS`. */
+  readonly samplesRejected: number;
   readonly quality: CalibrationQuality;
   readonly reason?: string;
 }
@@ -248,6 +254,7 @@ function resolveParams(p: Partial<HingeAxisParams>): HingeAxisParams {
     const v = r[k];
     if (!Number.isFinite(v) || v < 0) throw new CalibrationInputError(`hinge axis: parameter ${k} must be a finite number ≥ 0, got ${String(v)}`);
   }
+  if (!(r.robustFloorRadS >= 0)) throw new CalibrationInputError(`hinge axis: parameter robustFloorRadS must be ≥ 0 (Infinity disables), got ${String(r.robustFloorRadS)}`);
   if (r.maxSamples < 1 || r.starts < 1) throw new CalibrationInputError('hinge axis: maxSamples and starts must be ≥ 1');
   return r;
 }
@@ -278,7 +285,7 @@ export function estimateHingeAxes(gyr1RadS: ArrayLike<number>, gyr2RadS: ArrayLi
   const m = Math.min(idx.length, p.maxSamples);
   const fail = (reason: string): HingeAxisResult => ({
     j1: vec3.fromValues(NaN, NaN, NaN), j2: vec3.fromValues(NaN, NaN, NaN), residualRadS: NaN,
-    j1UncertaintyDeg: Infinity, j2UncertaintyDeg: Infinity, totalRotationDeg: 0, samplesUsed: m, quality: 'failed', reason,
+    j1UncertaintyDeg: Infinity, j2UncertaintyDeg: Infinity, totalRotationDeg: 0, samplesUsed: m, samplesRejected: 0, quality: 'failed', reason,
   });
   if (m < Math.max(p.minSamples, 4)) return fail(`too little movement: ${idx.length} samples above ${p.minRateRadS} rad/s (need ${Math.max(p.minSamples, 4)})`);
   const g1 = new Float64Array(3 * m), g2 = new Float64Array(3 * m);
@@ -301,10 +308,38 @@ export function estimateHingeAxes(gyr1RadS: ArrayLike<number>, gyr2RadS: ArrayLi
     const fit = levenbergMarquardt(g1, g2, m, j1, j2, p.maxIterations);
     if (!best || fit.cost < best.cost) best = fit;
   }
+  // Robust refit: soft-tissue wobble puts short, large transients (≈ 1 rad/s at 10–15 Hz) on
+  // one gyro that violate the hinge model; a few of them pulled the least-squares axis by ~5°
+  // while the covariance still said 0.5°. Drop samples beyond 3 robust σ (MAD) and refit from
+  // the current solution, twice at most.
+  let mUsed = m;
+  let samplesRejected = 0;
+  const grad = vec3.create();
+  for (let round = 0; round < 2; round++) {
+    const res = new Float64Array(mUsed);
+    for (let i = 0; i < mUsed; i++) {
+      res[i] = Math.abs(crossNormGrad(grad, g1[3 * i]!, g1[3 * i + 1]!, g1[3 * i + 2]!, best!.j1) - crossNormGrad(grad, g2[3 * i]!, g2[3 * i + 1]!, g2[3 * i + 2]!, best!.j2));
+    }
+    const sorted = Float64Array.from(res).sort();
+    const limit = Math.max(3 * 1.4826 * sorted[mUsed >> 1]!, p.robustFloorRadS);
+    let k = 0;
+    for (let i = 0; i < mUsed; i++) {
+      if (res[i]! > limit) continue;
+      for (let c = 0; c < 3; c++) {
+        g1[3 * k + c] = g1[3 * i + c]!;
+        g2[3 * k + c] = g2[3 * i + c]!;
+      }
+      k++;
+    }
+    if (k === mUsed || k < Math.max(p.minSamples, 4, mUsed >> 1)) break;
+    samplesRejected += mUsed - k;
+    mUsed = k;
+    best = levenbergMarquardt(g1, g2, mUsed, best!.j1, best!.j2, p.maxIterations);
+  }
   const { j1, j2 } = best!;
   orientSign(j1, p.j1Hint);
   orientSign(j2, p.j2Hint);
-  const residualRadS = Math.sqrt(best!.cost / m);
+  const residualRadS = Math.sqrt(costOf(g1, g2, mUsed, j1, j2, grad) / mUsed);
 
   // Uncertainty: cov ≈ σ² (JᵀJ)⁻¹ with σ at least the noise floor; per axis the larger
   // eigenvalue of its 2×2 marginal block.
@@ -312,7 +347,7 @@ export function estimateHingeAxes(gyr1RadS: ArrayLike<number>, gyr2RadS: ArrayLi
   tangentBasis(b[0]!, b[1]!, j1);
   tangentBasis(b[2]!, b[3]!, j2);
   const jtj = new Float64Array(16), jte = new Float64Array(4);
-  normalEquations(g1, g2, m, j1, j2, b, jtj, jte, [vec3.create(), vec3.create()]);
+  normalEquations(g1, g2, mUsed, j1, j2, b, jtj, jte, [vec3.create(), vec3.create()]);
   const eig = symmetricEigen(jtj, 4);
   const sigma2 = Math.max(residualRadS, p.noiseFloorRadS) ** 2;
   const cov = new Float64Array(16);
@@ -363,7 +398,7 @@ export function estimateHingeAxes(gyr1RadS: ArrayLike<number>, gyr2RadS: ArrayLi
     reasons.push(`large residual ${residualRadS.toFixed(3)} rad/s: the joint may not be a hinge`);
   }
   return {
-    j1, j2, residualRadS, j1UncertaintyDeg, j2UncertaintyDeg, totalRotationDeg, samplesUsed: m, quality,
+    j1, j2, residualRadS, j1UncertaintyDeg, j2UncertaintyDeg, totalRotationDeg, samplesUsed: mUsed, samplesRejected, quality,
     ...(reasons.length ? { reason: reasons.join('; ') } : {}),
   };
 }

@@ -4,7 +4,8 @@
  * single-sensor inclinometer ROM (`inclinometer.ts`), ROM summary and AAOS norms; and
  * sensor-to-segment calibration: functional hinge axes (`hingeAxis.ts`), 2-DoF axes
  * (`twoDofAxes.ts`), static pose (`staticCalibration.ts`), magnetometer-free heading
- * alignment (`headingAlignment.ts`).
+ * alignment (`headingAlignment.ts`), whole-joint functional calibration (`functionalCalibration.ts`), joint centre from
+ * accelerometers (`jointCenter.ts`), 1-σ angle uncertainty (`angleUncertainty.ts`).
  */
 export { AngleInputError, UnknownBodyPartError } from './angleErrors';
 export { SEGMENTS, SEGMENT_NAMES, type SegmentDef, type SegmentName, type Side } from './body';
@@ -29,3 +30,6 @@ export * from './hingeAxis';
 export * from './twoDofAxes';
 export * from './staticCalibration';
 export * from './headingAlignment';
+export * from './functionalCalibration';
+export * from './jointCenter';
+export * from './angleUncertainty';

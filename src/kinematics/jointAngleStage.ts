@@ -26,8 +26,17 @@
  * rotation error of size δ: Z-X-Y: (δ/cos a2, δ, δ(1 + |tan a2|)); Y-X-Y: (δ/sin e, δ,
  * δ(1 + |cot e|)); capped at π (= "undefined"). With no uncertainty input it is 0 away from
  * gimbal lock — it is a propagation of the given input, not an estimate of its own.
+ *
+ * With `uncertainty: 'sigma'` it is instead a 1-σ per angle (`angleUncertainty.ts`):
+ * `orientationUncertaintyRad` is then each mount's per-axis 1-σ, to which the 6D filters'
+ * inclination error (`tiltSigmaDeg` per sensor) and the relative heading error (`headingSigmaRad`,
+ * settable per sample) are added, each projected through the decomposition with its own
+ * direction (heading about the vertical, inclination about horizontal axes).
  */
 import { eulerFromQuat } from '../math/euler';
+import * as quat from '../math/quat';
+import * as mat3 from '../math/mat3';
+import { eulerAngleSigmaFromCovariance } from './angleUncertainty';
 import { Unwrapper, wrapPi } from '../math/angle';
 import type { QuatLike } from '../math/quat';
 import { AngleInputError } from './angleErrors';
@@ -37,6 +46,9 @@ import type { JointDef, JointName } from './joints';
 import { checkSide, jointFrameQuat, segmentQuatFromSensor } from './jointAngles';
 
 const DEG = Math.PI / 180;
+const UP = [0, 0, 1] as const;
+/** Total error variance (rad²) above which the 1-σ model is not linear any more: ≈ (30°)². */
+const MAX_LINEAR_VAR_RAD2 = (30 * DEG) ** 2;
 
 /** Shoulder plane of elevation is being held (elevation within `gimbalHoldDeg` of 0° or 180°). */
 export const FLAG_PLANE_HELD = 1;
@@ -50,8 +62,10 @@ export interface SensorCalibration {
   qSegSensor: QuatLike;
   /** Heading correction about the global vertical applied to this sensor's orientation, rad. Default 0. */
   headingOffsetRad?: number;
-  /** Bound on this segment's orientation error (rotation angle), rad, ≥ 0. Default 0. */
+  /** Bound on this segment's orientation error (rotation angle), rad, ≥ 0; in 'sigma' mode the mount's per-axis 1-σ. Default 0. */
   orientationUncertaintyRad?: number;
+  /** 'sigma' mode: the mount's error covariance, rad², 3×3 row-major in the segment frame (overrides orientationUncertaintyRad², e.g. `mountCovariance`). */
+  mountCovarianceRad2?: ArrayLike<number>;
 }
 
 export interface JointAngleStageParams {
@@ -64,6 +78,13 @@ export interface JointAngleStageParams {
   gimbalHoldDeg?: number;
   /** Shoulder plane of elevation held before any well-defined one was seen, deg. Default 0 (abduction). */
   initialPlaneOfElevationDeg?: number;
+  /** 'bound' (first-order worst case of the summed input, default) or 'sigma' (1-σ from the error model, see module doc). */
+  uncertainty?: 'bound' | 'sigma';
+  /** 'sigma' only: inclination 1-σ of each sensor's 6D orientation, per horizontal axis, deg. Default 0.4
+   *  (6D VQF on BROAD: 0.50° offline, 0.60° real-time RMS tilt, two-axis magnitudes → 0.36–0.42° per axis). */
+  tiltSigmaDeg?: number;
+  /** 'sigma' only: 1-σ of the relative heading of the two sensors, rad (per sample: {@link JointAngleStage.headingSigmaRad}). Default 0. */
+  headingSigmaRad?: number;
 }
 
 /** Plain-data state of a {@link JointAngleStage}. */
@@ -94,12 +115,24 @@ export class JointAngleStage {
   readonly joint: JointDef;
   readonly side: Side;
   readonly params: Readonly<Required<Omit<JointAngleStageParams, 'proximal' | 'distal'>>> & Pick<JointAngleStageParams, 'proximal' | 'distal'>;
+  /** 'sigma' mode: relative heading 1-σ used for the next samples, rad (set it per sample). */
+  headingSigmaRad: number;
   /** Per-angle uncertainty bound of the last sample, rad (see module doc). */
   readonly uncertaintyRad = new Float64Array(3);
   /** Flags of the last sample (FLAG_*). */
   flags = 0;
   private readonly holdRad: number;
   private readonly deltaRad: number;
+  private readonly sigmaMode: boolean;
+  private readonly tiltRad2: number;
+  private readonly covP: Float64Array;
+  private readonly covD: Float64Array;
+  private readonly flip: Float64Array;
+  private readonly vert = new Float64Array(3);
+  private readonly sig = new Float64Array(3);
+  private readonly qRel = new Float64Array(4);
+  private readonly rRel = new Float64Array(9);
+  private readonly cov = new Float64Array(9);
   private heldPlaneRad: number;
   private planeSeen = false;
   private readonly unwrap0 = new Unwrapper();
@@ -123,9 +156,32 @@ export class JointAngleStage {
     if (!Number.isFinite(initDeg)) throw new AngleInputError(`initialPlaneOfElevationDeg must be finite, got ${initDeg}`);
     this.joint = joint;
     this.side = side;
-    this.params = { joint: joint.name, side, proximal: params.proximal, distal: params.distal, gimbalHoldDeg: holdDeg, initialPlaneOfElevationDeg: initDeg };
+    const mode = params.uncertainty ?? 'bound';
+    if (mode !== 'bound' && mode !== 'sigma') throw new AngleInputError(`uncertainty must be 'bound' or 'sigma', got '${String(mode)}'`);
+    const tiltDeg = params.tiltSigmaDeg ?? 0.4;
+    if (!(tiltDeg >= 0 && Number.isFinite(tiltDeg))) throw new AngleInputError(`tiltSigmaDeg must be finite and ≥ 0, got ${tiltDeg}`);
+    const headSig = params.headingSigmaRad ?? 0;
+    if (!(headSig >= 0 && Number.isFinite(headSig))) throw new AngleInputError(`headingSigmaRad must be finite and ≥ 0, got ${headSig}`);
+    this.params = {
+      joint: joint.name, side, proximal: params.proximal, distal: params.distal, gimbalHoldDeg: holdDeg, initialPlaneOfElevationDeg: initDeg,
+      uncertainty: mode, tiltSigmaDeg: tiltDeg, headingSigmaRad: headSig,
+    };
+    this.headingSigmaRad = headSig;
     this.holdRad = holdDeg * DEG;
-    this.deltaRad = (params.proximal.orientationUncertaintyRad ?? 0) + (params.distal.orientationUncertaintyRad ?? 0);
+    const up = params.proximal.orientationUncertaintyRad ?? 0, ud = params.distal.orientationUncertaintyRad ?? 0;
+    this.deltaRad = up + ud;
+    this.sigmaMode = mode === 'sigma';
+    this.tiltRad2 = 2 * (tiltDeg * DEG) ** 2;
+    const cov = (c: SensorCalibration, u: number, what: string): Float64Array => {
+      if (c.mountCovarianceRad2 === undefined) return Float64Array.from([u * u, 0, 0, 0, u * u, 0, 0, 0, u * u]);
+      if (c.mountCovarianceRad2.length !== 9 || !Array.from(c.mountCovarianceRad2).every(Number.isFinite)) throw new AngleInputError(`${what}.mountCovarianceRad2 must be 9 finite numbers (3×3)`);
+      return Float64Array.from(c.mountCovarianceRad2);
+    };
+    this.covP = cov(params.proximal, up, 'proximal');
+    this.covD = cov(params.distal, ud, 'distal');
+    const left = joint.lateral && side === 'left';
+    // Component signs of mirroring (x, y) and shoulder re-basing (x, z), as applied to qJ.
+    this.flip = Float64Array.from([(left ? -1 : 1) * (joint.elevationRebase ? -1 : 1), left ? -1 : 1, joint.elevationRebase ? -1 : 1]);
     this.heldPlaneRad = initDeg * DEG;
   }
 
@@ -198,6 +254,29 @@ export class JointAngleStage {
       u[1] = Math.min(Math.PI, d);
       u[2] = c > 0 ? Math.min(Math.PI, d * (1 + Math.abs(Math.sin(a1)) / c)) : Math.PI;
     }
+    if (this.sigmaMode) {
+      // Error covariance in the proximal frame: both mounts (the distal one turned by the
+      // relative rotation), both filters' tilt (horizontal), the relative heading (vertical).
+      const v = quat.rotateInverse(this.vert, qProxSeg, UP);
+      quat.normalize(this.qRel, quat.multiplyConjugateLeft(this.qRel, qProxSeg, qDistSeg));
+      const R = mat3.fromQuat(this.rRel, this.qRel), D = this.covD, P = this.covP, C = this.cov, f = this.flip;
+      const t2 = this.tiltRad2, h2 = this.headingSigmaRad * this.headingSigmaRad;
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          let rdr = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) rdr += R[3 * i + a]! * D[3 * a + b]! * R[3 * j + b]!;
+          const vv = v[i]! * v[j]!;
+          C[3 * i + j] = (P[3 * i + j]! + rdr + t2 * ((i === j ? 1 : 0) - vv) + h2 * vv) * f[i]! * f[j]!;
+        }
+      }
+      const sg = eulerAngleSigmaFromCovariance(this.sig, joint.sequence, raw[0]!, a1, C);
+      // Beyond ~30° the first-order propagation means nothing: every angle is undefined then.
+      if (C[0]! + C[4]! + C[8]! > MAX_LINEAR_VAR_RAD2) sg.fill(Math.PI);
+      const held = (flags & FLAG_PLANE_HELD) !== 0;
+      u[0] = held ? Math.PI : sg[0]!;
+      u[1] = sg[1]!;
+      u[2] = held ? Math.PI : sg[2]!;
+    }
     const dofs = joint.dofs;
     out[0] = this.unwrap0.push(dofs[0].sign * a0);
     out[1] = dofs[1].sign * a1;
@@ -210,13 +289,14 @@ export class JointAngleStage {
    * A block of samples: `qProx4n`, `qDist4n` sensor orientations (4 per sample, same length) →
    * `out3n` angles (rad); optional `uncertainty3n` (rad) and `flagsN` filled alongside. Returns `out3n`.
    */
-  updateArrays(qProx4n: ArrayLike<number>, qDist4n: ArrayLike<number>, out3n: Float64Array, uncertainty3n?: Float64Array, flagsN?: Uint8Array): Float64Array {
+  updateArrays(qProx4n: ArrayLike<number>, qDist4n: ArrayLike<number>, out3n: Float64Array, uncertainty3n?: Float64Array, flagsN?: Uint8Array, headingSigmaRadN?: ArrayLike<number>): Float64Array {
     if (qProx4n.length % 4 !== 0) throw new AngleInputError(`qProx4n length must be a multiple of 4, got ${qProx4n.length}`);
     const n = qProx4n.length / 4;
     if (qDist4n.length !== qProx4n.length) throw new AngleInputError(`qDist4n length ${qDist4n.length} differs from qProx4n length ${qProx4n.length} (sensors must be aligned to one time grid)`);
     if (out3n.length < 3 * n) throw new AngleInputError(`out3n needs length ${3 * n}, got ${out3n.length}`);
     if (uncertainty3n && uncertainty3n.length < 3 * n) throw new AngleInputError(`uncertainty3n needs length ${3 * n}, got ${uncertainty3n.length}`);
     if (flagsN && flagsN.length < n) throw new AngleInputError(`flagsN needs length ${n}, got ${flagsN.length}`);
+    if (headingSigmaRadN && headingSigmaRadN.length < n) throw new AngleInputError(`headingSigmaRadN needs length ${n}, got ${headingSigmaRadN.length}`);
     const qa = this.inP;
     const qb = this.inD;
     const o = this.outScratch;
@@ -226,6 +306,7 @@ export class JointAngleStage {
         qb[k] = qDist4n[4 * i + k]!;
       }
       const { proximal, distal } = this.params;
+      if (headingSigmaRadN) this.headingSigmaRad = headingSigmaRadN[i]!;
       segmentQuatFromSensor(this.qP, qa, proximal.qSegSensor, proximal.headingOffsetRad ?? 0);
       segmentQuatFromSensor(this.qD, qb, distal.qSegSensor, distal.headingOffsetRad ?? 0);
       this.fromSegments(this.qP, this.qD, o);
@@ -256,15 +337,20 @@ export interface JointAngleSeries {
  * A whole recording through a fresh {@link JointAngleStage}. For the shoulder, the leading
  * samples held at the initial default plane (arm near 0°/180° elevation from the start) are
  * back-filled with the first well-defined plane, axial rotation adjusted so the angles still
- * reproduce the rotation. If no well-defined plane occurs at all, they keep the default.
+ * reproduce the rotation. If no well-defined plane occurs at all, they keep the default. Every
+ * later hold run that ends in a well-defined plane gets its plane moved linearly from the entry
+ * to the exit value (axial rotation compensating), so the offline series has no jump at release.
  */
-export function jointAnglesOverRecording(qProxSensor4n: ArrayLike<number>, qDistSensor4n: ArrayLike<number>, params: JointAngleStageParams): JointAngleSeries {
-  const stage = new JointAngleStage(params);
+export function jointAnglesOverRecording(
+  qProxSensor4n: ArrayLike<number>, qDistSensor4n: ArrayLike<number>, params: JointAngleStageParams & { headingSigmaRadN?: ArrayLike<number> },
+): JointAngleSeries {
+  const { headingSigmaRadN, ...stageParams } = params;
+  const stage = new JointAngleStage(stageParams);
   const n = Math.floor(qProxSensor4n.length / 4);
   const anglesRad = new Float64Array(3 * n);
   const uncertaintyRad = new Float64Array(3 * n);
   const flags = new Uint8Array(n);
-  stage.updateArrays(qProxSensor4n, qDistSensor4n, anglesRad, uncertaintyRad, flags);
+  stage.updateArrays(qProxSensor4n, qDistSensor4n, anglesRad, uncertaintyRad, flags, headingSigmaRadN);
   if (stage.joint.elevationRebase) {
     let first = 0;
     while (first < n && (flags[first]! & FLAG_PLANE_INITIAL) !== 0) first++;
@@ -283,6 +369,30 @@ export function jointAnglesOverRecording(qProxSensor4n: ArrayLike<number>, qDist
         const ref = i === first - 1 ? next : anglesRad[3 * (i + 1) + 2]!;
         anglesRad[3 * i + 2] = ref + wrapPi(anglesRad[3 * i + 2]! - ref);
       }
+    }
+    // Later hold runs: the plane held at entry generally differs from the one at exit (the arm
+    // changed plane near 0°/180°), which the streaming stage shows as a jump at release. Offline,
+    // move the plane linearly from its entry to its exit value across the run, axial rotation
+    // taking the difference as in the hold itself (only plane ± axial is defined there).
+    for (let h0 = Math.max(first, 1); h0 < n; h0++) {
+      if ((flags[h0]! & FLAG_PLANE_HELD) === 0 || (flags[h0 - 1]! & FLAG_PLANE_HELD) !== 0) continue;
+      let h1 = h0;
+      while (h1 < n && (flags[h1]! & FLAG_PLANE_HELD) !== 0) h1++;
+      if (h1 >= n) break; // still held at the end: nothing to move towards
+      const pIn = anglesRad[3 * (h0 - 1)]!, pOut = anglesRad[3 * h1]!;
+      for (let i = h0; i < h1; i++) {
+        const u = (i - h0 + 1) / (h1 - h0 + 1);
+        const pNew = pIn + u * (pOut - pIn);
+        const shift = pNew - anglesRad[3 * i]!;
+        const nearZero = anglesRad[3 * i + 1]! < 0.5 * Math.PI;
+        anglesRad[3 * i] = pNew;
+        anglesRad[3 * i + 2] = anglesRad[3 * i + 2]! + (nearZero ? -shift : shift);
+      }
+      for (let i = h1 - 1; i >= h0; i--) {
+        const ref = anglesRad[3 * (i + 1) + 2]!;
+        anglesRad[3 * i + 2] = ref + wrapPi(anglesRad[3 * i + 2]! - ref);
+      }
+      h0 = h1;
     }
   }
   return { anglesRad, uncertaintyRad, flags };

@@ -9,6 +9,7 @@
  * min, and `rangeUncertaintyDeg` is their sum — a conservative half-width, not a 1-σ.
  */
 import { AngleInputError } from './angleErrors';
+import { filtfiltInPlace } from '../math/butterworth';
 import { normalRomDeg } from './norms';
 
 export interface RomSummaryParams {
@@ -18,6 +19,13 @@ export interface RomSummaryParams {
   gapFactor?: number;
   /** AAOS motion name (e.g. 'knee-flexion') for `percentOfNormal`; the excursion used is `maxDeg`. */
   motion?: string;
+  /**
+   * Zero-phase 2nd-order Butterworth low-pass (Hz) applied before the extremes are taken, per
+   * stretch between gaps — the usual ~6 Hz smoothing of kinematic data (Winter): joint motion is
+   * slower, soft-tissue wobble (10–15 Hz) is not, and an extreme would pick its peak. Default
+   * none (raw samples).
+   */
+  lowPassHz?: number;
 }
 
 export interface RomSummary {
@@ -46,6 +54,24 @@ function median(a: Float64Array): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
+/** Zero-phase low-passed copy, filtered separately between gaps (steps > gapFactor × median). */
+function smoothed(tS: ArrayLike<number>, a: ArrayLike<number>, cutoffHz: number, gapFactor: number): Float64Array {
+  const n = a.length;
+  const out = Float64Array.from(a);
+  const dt = new Float64Array(n - 1);
+  for (let i = 0; i < n - 1; i++) dt[i] = tS[i + 1]! - tS[i]!;
+  const step = median(dt);
+  const rateHz = 1 / step;
+  if (!(step > 0) || cutoffHz >= 0.45 * rateHz) return out; // nothing to remove at this rate
+  for (let i0 = 0; i0 < n;) {
+    let i1 = i0 + 1;
+    while (i1 < n && tS[i1]! - tS[i1 - 1]! <= gapFactor * step) i1++;
+    if (i1 - i0 >= 3) filtfiltInPlace(out.subarray(i0, i1), 1, cutoffHz, rateHz);
+    i0 = i1;
+  }
+  return out;
+}
+
 export function romSummary(tS: ArrayLike<number>, anglesDeg: ArrayLike<number>, uncertaintyDeg?: ArrayLike<number>, params: RomSummaryParams = {}): RomSummary {
   const n = anglesDeg.length;
   if (n < 1) throw new AngleInputError('romSummary needs at least one sample');
@@ -55,10 +81,17 @@ export function romSummary(tS: ArrayLike<number>, anglesDeg: ArrayLike<number>, 
   if (!(win >= 0 && Number.isFinite(win))) throw new AngleInputError(`endRangeWindowDeg must be finite and ≥ 0, got ${win}`);
   const gapFactor = params.gapFactor ?? 5;
   if (!(gapFactor >= 1)) throw new AngleInputError(`gapFactor must be ≥ 1, got ${gapFactor}`);
+  const lowPassHz = params.lowPassHz;
+  if (lowPassHz !== undefined && !(lowPassHz > 0 && Number.isFinite(lowPassHz))) throw new AngleInputError(`lowPassHz must be finite and > 0, got ${lowPassHz}`);
   let iMin = 0;
   let iMax = 0;
   for (let i = 0; i < n; i++) {
     const a = anglesDeg[i]!;
+    if (!Number.isFinite(a)) throw new AngleInputError(`anglesDeg[${i}] must be finite, got ${a}`);
+  }
+  const x = lowPassHz !== undefined && n >= 3 ? smoothed(tS, anglesDeg, lowPassHz, gapFactor) : anglesDeg;
+  for (let i = 0; i < n; i++) {
+    const a = x[i]!;
     const t = tS[i]!;
     if (!Number.isFinite(a)) throw new AngleInputError(`anglesDeg[${i}] must be finite, got ${a}`);
     if (!Number.isFinite(t)) throw new AngleInputError(`tS[${i}] must be finite, got ${t}`);
@@ -67,8 +100,8 @@ export function romSummary(tS: ArrayLike<number>, anglesDeg: ArrayLike<number>, 
       const u = uncertaintyDeg[i]!;
       if (!(u >= 0 && Number.isFinite(u))) throw new AngleInputError(`uncertaintyDeg[${i}] must be finite and ≥ 0, got ${u}`);
     }
-    if (a < anglesDeg[iMin]!) iMin = i;
-    if (a > anglesDeg[iMax]!) iMax = i;
+    if (a < x[iMin]!) iMin = i;
+    if (a > x[iMax]!) iMax = i;
   }
   let noiseDeg = 0;
   if (n >= 3) {
@@ -76,8 +109,8 @@ export function romSummary(tS: ArrayLike<number>, anglesDeg: ArrayLike<number>, 
     for (let i = 1; i < n - 1; i++) d2[i - 1] = Math.abs(anglesDeg[i + 1]! - 2 * anglesDeg[i]! + anglesDeg[i - 1]!);
     noiseDeg = (1.4826 * median(d2)) / Math.sqrt(6);
   }
-  const maxDeg = anglesDeg[iMax]!;
-  const minDeg = anglesDeg[iMin]!;
+  const maxDeg = x[iMax]!;
+  const minDeg = x[iMin]!;
   let timeAtEndRangeS = 0;
   if (n >= 2) {
     const dt = new Float64Array(n - 1);
@@ -85,7 +118,7 @@ export function romSummary(tS: ArrayLike<number>, anglesDeg: ArrayLike<number>, 
     const maxStep = gapFactor * median(dt);
     // Each sample stands for the interval to the next one (the last for the one before it).
     for (let i = 0; i < n; i++) {
-      if (anglesDeg[i]! < maxDeg - win) continue;
+      if (x[i]! < maxDeg - win) continue;
       const step = i < n - 1 ? dt[i]! : dt[n - 2]!;
       if (step <= maxStep) timeAtEndRangeS += step;
     }

@@ -351,3 +351,67 @@ export function staticScenario(p: StaticScenarioParams = {}): Scenario {
     durationS: requirePositive('durationS', p.durationS ?? 60),
   };
 }
+
+export interface KneeSwingScenarioParams extends CommonScenarioParams {
+  /** Default 20. */
+  durationS?: number;
+  /** Still neutral standing pose at the start (for calibration and filter start-up), s. Default 2. */
+  leadInS?: number;
+  /** Peak thigh swing about each of its axes (hip flexion, ab/adduction, rotation), deg. Default 25. */
+  hipAmplitudeDeg?: number;
+  /** Knee flexion swings between 5° and 5° + 2·this, deg. Default 45. */
+  kneeAmplitudeDeg?: number;
+  /** Knee flexion frequency, Hz. Default 0.4. */
+  kneeFrequencyHz?: number;
+  facingDeg?: number;
+  side?: 'left' | 'right';
+  /** Sensors have a magnetometer. Default true. */
+  magnetometer?: boolean;
+}
+
+/**
+ * Knee with a MOVING thigh (the whole leg swings about the hip while the knee flexes), so that a
+ * functional calibration can find the knee axis in both sensors: root 'thigh' (upright, then
+ * three faded-in sinusoids about its z, x, y axes), child 'shank' on the hinge 'knee' (DoF
+ * 'flexion', about the thigh's −z, 5°…95° by default), sensors 'thigh' and 'shank' on the lateral
+ * surfaces. Starts with a still neutral pose (knee straight, segments upright) of `leadInS`.
+ */
+export function kneeSwingScenario(p: KneeSwingScenarioParams = {}): Scenario {
+  const side = checkSide(p.side ?? 'right');
+  const s = side === 'right' ? 1 : -1;
+  const lead = requireNonNegative('leadInS', p.leadInS ?? 2);
+  const hipA = requireNonNegative('hipAmplitudeDeg', p.hipAmplitudeDeg ?? 25) * DEG;
+  const kneeA = requireNonNegative('kneeAmplitudeDeg', p.kneeAmplitudeDeg ?? 45) * DEG;
+  const kneeF = requirePositive('kneeFrequencyHz', p.kneeFrequencyHz ?? 0.4);
+  const fade = (t: Trajectory1): Trajectory1 => new FadeInTrajectory(t, lead, 1.5);
+  const thigh = new AxisSequenceOrientation({
+    axes: [[0, 0, 1], [s, 0, 0], [0, s, 0]],
+    angles: [
+      fade(new SinusoidTrajectory({ amplitude: hipA, frequencyHz: 0.23 })),
+      fade(new SinusoidTrajectory({ amplitude: 0.7 * hipA, frequencyHz: 0.37, phaseRad: 1 })),
+      fade(new SinusoidTrajectory({ amplitude: 0.7 * hipA, frequencyHz: 0.29, phaseRad: 2 })),
+    ],
+    base: uprightOrientation(p.facingDeg ?? 0),
+  });
+  // −cos from the straight knee: flexion starts at 5° + A − A = 5°·w(t) and rises smoothly.
+  const knee = fade(new SinusoidTrajectory({ amplitude: kneeA, frequencyHz: kneeF, offset: kneeA + 5 * DEG, phaseRad: -Math.PI / 2 }));
+  const body = new Body([
+    { name: 'thigh', orientation: thigh, position: [0.1 * s, 0, 0.9] },
+    { name: 'shank', parent: 'thigh', jointName: 'knee', jointPositionM: [0, -0.42, 0], joint: { type: 'hinge', axis: [0, 0, -1], angle: knee, dofNames: ['flexion'] } },
+  ]);
+  const rng = new Rng(p.seed ?? 1, 'scenario', 'mount');
+  const mount = lateralMount(side);
+  const mag = p.magnetometer ?? true;
+  const sensors = [
+    { ...sensor(p, rng, { id: 'thigh', segment: 'thigh', positionM: [0, -0.21, 0.08 * s], orientation: mount, side }), magnetometer: mag },
+    { ...sensor(p, rng, { id: 'shank', segment: 'shank', positionM: [0, -0.18, 0.05 * s], orientation: mount, side }), magnetometer: mag },
+  ];
+  return {
+    name: 'knee-swing',
+    description: `knee flexion with the whole ${side} leg swinging at the hip (thigh moving), for functional calibration`,
+    body,
+    sensors,
+    ...(p.magneticField ? { magneticField: p.magneticField } : {}),
+    durationS: requirePositive('durationS', p.durationS ?? 20),
+  };
+}

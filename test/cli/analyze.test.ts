@@ -22,6 +22,7 @@ interface AnalyzeJson {
 /** What `analyze` is run on per fixture (extra flags where the format needs them). */
 const TARGETS: readonly { path: string; args?: readonly string[] }[] = [
   { path: 'fixtures/knee-flexion' },
+  { path: 'fixtures/knee-swing' },
   { path: 'fixtures/shoulder-abduction' },
   { path: 'fixtures/free-motion' },
   { path: UCI },

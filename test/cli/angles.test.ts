@@ -2,9 +2,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalCsvText } from '../../src/io/canonicalCsvWriter';
+import { kneeSwingScenario } from '../../src/sim/scenarios';
+import { simulate } from '../../src/sim/simulate';
 import { run } from './run';
 
 const KNEE = 'fixtures/knee-flexion';
+const SWING = 'fixtures/knee-swing';
 
 /** Columns of a CSV by header name; empty cells → NaN. */
 function parseCsv(text: string): Record<string, number[]> {
@@ -67,7 +71,7 @@ describe('kinemetry angles', () => {
     expect(Math.abs(ourMax - truthMax)).toBeLessThan(5);
     expect(Math.abs(ourMin)).toBeLessThan(5);
     expect(Math.sqrt(se / m)).toBeLessThan(3);
-    expect(json.summary.flexion_deg!.maxDeg).toBeCloseTo(ourMax, 2);
+    expect(Math.abs(json.summary.flexion_deg!.maxDeg - ourMax)).toBeLessThan(1.5); // the summary's extremes are 6 Hz low-passed
     // Knee stays a hinge: the other two angles stay small.
     const absMax = (a: number[]): number => Math.max(...a.filter((v) => !Number.isNaN(v)).map(Math.abs));
     expect(absMax(csv.adduction_deg!)).toBeLessThan(8);
@@ -81,6 +85,135 @@ describe('kinemetry angles', () => {
     expect(r.stderr).toMatch(/calibration static: good/);
     expect(r.stderr).toMatch(/flexion_deg: min -?\d+\.\d ± \d+\.\d, max \d+\.\d/);
     expect(r.stderr).toMatch(/% of AAOS normal 135°/);
+  });
+
+  /** Flexion RMSE and max against the fixture's truth, from an angles CSV. */
+  async function flexionVsTruth(csvPath: string, session: string): Promise<{ rmse: number; max: number; truthMax: number; rmsUnc: number; m: number }> {
+    const csv = parseCsv(await readFile(csvPath, 'utf8'));
+    const truth = parseCsv(await readFile(join(session, 'truth/angles.csv'), 'utf8'));
+    const byT = new Map(truth.t!.map((t, i) => [Math.round(t * 1000), truth.knee_flexion_deg![i]!]));
+    let se = 0, m = 0, max = -Infinity, unc = 0;
+    csv.t!.forEach((t, i) => {
+      const v = csv.flexion_deg![i]!, ref = byT.get(Math.round(t * 1000));
+      if (Number.isNaN(v) || ref === undefined) return;
+      se += (v - ref) ** 2; m++; max = Math.max(max, v); unc += csv.flexion_unc_deg![i]! ** 2;
+    });
+    return { rmse: Math.sqrt(se / m), max, truthMax: Math.max(...truth.knee_flexion_deg!), rmsUnc: Math.sqrt(unc / m), m };
+  }
+
+  it('knee with a moving thigh, --calibrate functional (mag-free): flexion matches the simulated truth', async () => {
+    const out = join(dir, 'swing.csv');
+    const r = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional', '-o', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string; headingConfidence: number; hinge: { quality: string } }; orientation: string };
+    expect(json.calibration.quality).toBe('good');
+    expect(json.calibration.hinge.quality).toBe('good');
+    expect(json.orientation).toBe('6D');
+    expect(json.calibration.headingConfidence).toBeGreaterThan(0.8);
+    const f = await flexionVsTruth(out, SWING);
+    expect(f.m).toBe(2000);
+    expect(f.truthMax).toBeGreaterThan(90);
+    expect(f.rmse).toBeLessThan(2);
+    expect(Math.abs(f.max - f.truthMax)).toBeLessThan(2);
+    // The flexion_unc_deg column is a 1-σ of the right size (mounts, 6D tilt, heading alignment).
+    console.log(`knee-swing functional: flexion RMSE ${f.rmse.toFixed(2)}°, reported 1-σ ${f.rmsUnc.toFixed(2)}°, max ${f.max.toFixed(1)}° vs ${f.truthMax.toFixed(1)}°`);
+    expect(f.rmsUnc / f.rmse).toBeGreaterThan(0.5);
+    expect(f.rmsUnc / f.rmse).toBeLessThan(2);
+  });
+
+  it('static calibration on the knee-flexion fixture: the uncertainty no longer understates the error 3× (was ±0.6° vs 1.75°)', async () => {
+    const out = join(dir, 'knee-unc.csv');
+    const r = await run('angles', KNEE, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8', '-o', out);
+    expect(r.code).toBe(0);
+    const f = await flexionVsTruth(out, KNEE);
+    console.log(`knee-flexion static: flexion RMSE ${f.rmse.toFixed(2)}°, reported 1-σ ${f.rmsUnc.toFixed(2)}°`);
+    // Still below 1: transient 6D inclination errors (≈ 3° in the fast first reps) are not in the model.
+    expect(f.rmsUnc / f.rmse).toBeGreaterThan(0.45);
+    expect(f.rmsUnc / f.rmse).toBeLessThan(2);
+  });
+
+  it('functional: a sensor strapped on upside down (axes turned 180° about x) gives the same flexion (axis signs made consistent)', async () => {
+    const s = join(dir, 'flipped');
+    await mkdir(s);
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(SWING, 'thigh.csv'), 'utf8'));
+    // y → −y, z → −z for the shank's accelerometer and gyroscope.
+    const lines = (await readFile(join(SWING, 'shank.csv'), 'utf8')).split('\n').map((l) => {
+      if (l.startsWith('#') || l.startsWith('t') || l === '') return l;
+      const c = l.split(',');
+      for (const k of [2, 3, 5, 6]) c[k] = String(-Number(c[k]));
+      return c.join(',');
+    });
+    await writeFile(join(s, 'shank.csv'), lines.join('\n'));
+    await mkdir(join(s, 'truth'));
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(SWING, 'truth/angles.csv'), 'utf8'));
+    const out = join(dir, 'flipped.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/calibration functional: good/);
+    const f = await flexionVsTruth(out, s);
+    expect(f.rmse).toBeLessThan(2);
+  });
+
+  /** A copy of the knee-swing session with the shank's data rows passed through `edit` (header kept). */
+  async function swingVariant(name: string, edit: (rows: string[]) => string[], headerEdit: (h: string[]) => string[] = (h) => h): Promise<string> {
+    const s = join(dir, name);
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(SWING, 'thigh.csv'), 'utf8'));
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(SWING, 'truth/angles.csv'), 'utf8'));
+    const lines = (await readFile(join(SWING, 'shank.csv'), 'utf8')).trimEnd().split('\n');
+    const k = lines.findIndex((l) => l.startsWith('t'));
+    await writeFile(join(s, 'shank.csv'), [...headerEdit(lines.slice(0, k + 1)), ...edit(lines.slice(k + 1))].join('\n') + '\n');
+    return s;
+  }
+
+  it('functional, shank at half the rate (50 Hz) and with a 0.5 s gap: aligned, gap rows empty, still accurate', async () => {
+    const s = await swingVariant('rate-gap', (rows) => rows.filter((_, i) => i % 2 === 0 && !(i >= 1000 && i < 1050)), (h) => h.map((l) => (l === '# rate_hz: 100' ? '# rate_hz: 50' : l)));
+    const out = join(dir, 'rate-gap.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string }; rows: number; emptyRows: number; rateHz: number };
+    expect(json.calibration.quality).toBe('good');
+    expect(json.rateHz).toBeCloseTo(100, 6);
+    expect(json.emptyRows).toBeGreaterThanOrEqual(45); // the 0.5 s gap: never interpolated across
+    const f = await flexionVsTruth(out, s);
+    expect(f.rmse).toBeLessThan(2);
+  });
+
+  it('functional with a calibration movement too small to find the axis: exit 1 with the reason, or flagged poor — never a confident angle', async () => {
+    const sc = kneeSwingScenario({ hipAmplitudeDeg: 0.5, kneeAmplitudeDeg: 1, durationS: 10, noise: 'consumer', magnetometer: false, seed: 4, mountErrorDeg: 10 });
+    const sim = simulate(sc, { rateHz: 100 });
+    const s = join(dir, 'tiny');
+    await mkdir(s);
+    for (const id of ['thigh', 'shank']) await writeFile(join(s, `${id}.csv`), canonicalCsvText(sim.blocks[id]!));
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '-o', join(dir, 'tiny.csv'), '--json');
+    if (r.code === 0) {
+      expect((JSON.parse(r.stdout) as { calibration: { quality: string } }).calibration.quality).toBe('poor');
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/calibration failed: .*(too little movement|not observable)/);
+    }
+    const h = await run('angles', s, '--joint', 'hinge', '--proximal', 'thigh', '--distal', 'shank', '-o', join(dir, 'tiny-h.csv'));
+    expect(h.code === 1 || /calibration functional: poor/.test(h.stderr)).toBe(true);
+  });
+
+  it('static calibration (no heading alignment) with a 0.5 s gap: flagged poor, the rows after it have undefined uncertainty', async () => {
+    const s = join(dir, 'knee-gap');
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'thigh.csv'), await readFile(join(KNEE, 'thigh.csv'), 'utf8'));
+    const lines = (await readFile(join(KNEE, 'shank.csv'), 'utf8')).trimEnd().split('\n');
+    await writeFile(join(s, 'shank.csv'), lines.filter((l) => !/^\d/.test(l) || !(Number(l.split(',')[0]) >= 20 && Number(l.split(',')[0]) < 20.5)).join('\n') + '\n');
+    const out = join(dir, 'knee-gap.csv');
+    const r = await run('angles', s, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { calibration: { quality: string; reason: string } };
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/gap\(s\) longer than 0.25 s: .*relative heading is lost/);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const after = csv.t!.findIndex((t) => t > 21);
+    expect(csv.flexion_unc_deg![after]).toBe(180);
+    expect(csv.flexion_unc_deg![10]!).toBeLessThan(5);
   });
 
   it('functional calibration on a fixed thigh fails with the reason (exit 1, one line)', async () => {
