@@ -51,6 +51,15 @@ export interface OfflineOptions {
    * −6 dB at fc, 4th-order roll-off). Default: the parameters' `tauAccS` (3 s).
    */
   smootherTauAccS?: number;
+  /**
+   * Complementary split between the two offline inclination estimates, time constant in s:
+   * the low band from the zero-phase smoother, the high band from the forward–backward pass
+   * average. The tilt of the pass average relative to the smoother (a rotation vector,
+   * horizontal part) is split with the smoother's zero-phase Butterworth at this τ
+   * (fc = √2/(2πτ), response |H|²); its high part, 1 − |H|², is added to the smoother.
+   * 0 = the smoother alone. Only used with `zeroPhaseInclination`. Default 0.5 (fc ≈ 0.45 Hz).
+   */
+  inclinationSplitTauS?: number;
 }
 
 /** One pass's per-sample outputs. */
@@ -178,8 +187,11 @@ export function estimateOrientationOffline(
   const smooth = options.zeroPhaseInclination ?? true;
   const smootherTau = options.smootherTauAccS ?? p.tauAccS;
   if (!(smootherTau >= 0) || !Number.isFinite(smootherTau)) throw new VqfParamError('smootherTauAccS', smootherTau, 'must be a finite number ≥ 0');
+  const splitTau = options.inclinationSplitTauS ?? 0.5;
+  if (!(splitTau >= 0) || !Number.isFinite(splitTau)) throw new VqfParamError('inclinationSplitTauS', splitTau, 'must be a finite number ≥ 0');
   const q6s = smooth ? smoothedInclination(block, fwd.q6, f2, p, smootherTau, rateHz) : undefined;
   const qf = quat.create(), qb = quat.create();
+  if (q6s !== undefined && splitTau > 0) addHighBandOfPassAverage(q6s, fwd.q6, bwd.q6, n, splitTau, block);
   for (let i = 0; i < n; i++) {
     quat.readAt(qf, fwd.q6, i);
     quat.readAt(qb, bwd.q6, i);
@@ -292,6 +304,55 @@ function smoothedInclination(
     quat.writeAt(out, i, g6);
   }
   return out;
+}
+
+/**
+ * Complementary split of the two inclination estimates (option `inclinationSplitTauS`), in
+ * place on the smoother's 6D quaternions `q6s`. Per sample the tilt d of the pass average
+ * (slerp of the forward and backward 6D estimates) relative to the smoother, d = rotation
+ * vector of q_avg ⊗ q_s⁻¹ without its vertical (heading) part; then d − LP(d) with the
+ * zero-phase low-pass at τ, i.e. the high band of the difference, is applied:
+ * q_s ← exp(d − LP(d)) ⊗ q_s. The result has the smoother's low band (no lag, no
+ * drift) and the pass average's high band.
+ */
+function addHighBandOfPassAverage(q6s: Float64Array, fwd: Float64Array, bwd: Float64Array, n: number, tauS: number, block: InertialBlock): void {
+  const rate = inferRateHz(block);
+  const fc = cutoffHzFromTau(tauS);
+  if (!(rate > 0) || !Number.isFinite(rate) || !(fc < 0.45 * rate) || n < 2) return;
+  const d = new Float64Array(3 * n);
+  const qf = quat.create(), qb = quat.create(), qa = quat.create(), qs = quat.create(), dq = quat.create();
+  for (let i = 0; i < n; i++) {
+    quat.readAt(qf, fwd, i);
+    quat.readAt(qb, bwd, i);
+    quat.slerp(qa, qf, qb, 0.5);
+    quat.readAt(qs, q6s, i);
+    quat.multiply(dq, qa, quat.conjugate(qs, qs));
+    // Small-angle rotation vector (the two estimates differ by a fraction of a degree).
+    const s = dq[0]! < 0 ? -2 : 2;
+    d[3 * i] = s * dq[1]!;
+    d[3 * i + 1] = s * dq[2]!;
+  }
+  const lp = d.slice();
+  zeroPhaseLowPass(lp, n, fc, rate);
+  for (let i = 0; i < n; i++) {
+    const x = d[3 * i]! - lp[3 * i]!, y = d[3 * i + 1]! - lp[3 * i + 1]!;
+    const ang = Math.sqrt(x * x + y * y);
+    if (!(ang > 0)) continue;
+    const k = Math.sin(0.5 * ang) / ang;
+    quat.set(dq, Math.cos(0.5 * ang), k * x, k * y, 0);
+    quat.readAt(qs, q6s, i);
+    quat.multiply(qs, dq, qs);
+    quat.normalize(qs, qs);
+    quat.writeAt(q6s, i, qs);
+  }
+}
+
+/** The block's nominal rate when known, else the mean rate over its time stamps, Hz. */
+function inferRateHz(block: InertialBlock): number {
+  const r = block.info.rateHz;
+  if (r !== undefined && r > 0 && Number.isFinite(r)) return r;
+  const { tS } = block, n = tS.length;
+  return (n - 1) / (tS[n - 1]! - tS[0]!);
 }
 
 /**
