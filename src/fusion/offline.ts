@@ -14,7 +14,7 @@
  *    low-passed forwards and backwards, no lag and 4th-order roll-off; option
  *    `zeroPhaseInclination: false` averages the two passes' 6D estimates instead, whose
  *    low-pass lags are mirror images and largely cancel), with the high band (above
- *    ≈ 0.45 Hz, `inclinationSplitTauS`) of its difference to that pass average added —
+ *    ≈ 0.75 Hz, `inclinationSplitTauS`) of its difference to that pass average added —
  *    a complementary split of the two estimates, see `addHighBandOfPassAverage`; the heading offsets of the passes
  *    are averaged with weights from each pass's heading
  *    uncertainty, which grows while the magnetometer is rejected (gyroscope drift) and
@@ -59,7 +59,7 @@ export interface OfflineOptions {
    * average. The tilt of the pass average relative to the smoother (a rotation vector,
    * horizontal part) is split with the smoother's zero-phase Butterworth at this τ
    * (fc = √2/(2πτ), response |H|²); its high part, 1 − |H|², is added to the smoother.
-   * 0 = the smoother alone. Only used with `zeroPhaseInclination`. Default 0.5 (fc ≈ 0.45 Hz).
+   * 0 = the smoother alone. Only used with `zeroPhaseInclination`. Default 0.3 (fc ≈ 0.75 Hz).
    */
   inclinationSplitTauS?: number;
 }
@@ -189,7 +189,7 @@ export function estimateOrientationOffline(
   const smooth = options.zeroPhaseInclination ?? true;
   const smootherTau = options.smootherTauAccS ?? p.tauAccS;
   if (!(smootherTau >= 0) || !Number.isFinite(smootherTau)) throw new VqfParamError('smootherTauAccS', smootherTau, 'must be a finite number ≥ 0');
-  const splitTau = options.inclinationSplitTauS ?? 0.5;
+  const splitTau = options.inclinationSplitTauS ?? 0.3;
   if (!(splitTau >= 0) || !Number.isFinite(splitTau)) throw new VqfParamError('inclinationSplitTauS', splitTau, 'must be a finite number ≥ 0');
   const q6s = smooth ? smoothedInclination(block, fwd.q6, f2, p, smootherTau, rateHz) : undefined;
   const qf = quat.create(), qb = quat.create();
@@ -323,8 +323,9 @@ function smoothedInclination(
  * the split is one zero-phase response, K = |H|²·|L|² + Re H·(1 − |L|²) with L the split's
  * Butterworth and Re H = |H|²·(1 − (f/fc)²): the smoother's |H|² below the split, the pass
  * average's small negative lobe, ≈ −(fc/f)², above it. On BROAD this lowers the inclination
- * error (0.504° → 0.489°, mostly trials 15 and 30); on the ideal simulator it costs ≈ 0.015°
- * (the lobe passes some linear acceleration). Why BROAD favours it is not established.
+ * error (0.504° → 0.492°, mostly trials 15 and 30; also with BROAD's latency compensated); on
+ * the ideal simulator it costs 0.004–0.009° (the lobe passes some linear acceleration). Why
+ * BROAD favours it is not established.
  */
 function addHighBandOfPassAverage(q6s: Float64Array, fwd: Float64Array, bwd: Float64Array, n: number, tauS: number, block: InertialBlock): void {
   const rate = inferRateHz(block);
