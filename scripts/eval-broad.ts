@@ -179,7 +179,9 @@ slow drift of its frame anyway); a fixed slerp blend of the two estimates (pass-
 weight 0.2–0.5: 0.497–0.498°, worse than the split); the split's high band scaled by 0.7 or
 1.3 (0.494°, 0.490° at τ 0.3 s; 1.3 would extrapolate past the pass average, not adopted); a constant accelerometer bias fitted per recording from the
 high band of the rotated specific force (ill-conditioned on the translation trials, and worse
-even where the fit is stable: trial 01 0.37° → 0.43°).
+even where the fit is stable: trial 01 0.37° → 0.43°); smoother weights from the gyroscope rate,
+1/(1 + (|ω|/ω0)²) as a normalised weighted low-pass (ω0 50–400 °/s: 1.7–6.7°, the same
+failure as the |a| − g weights below).
 Earlier, measured and not adopted: coning-corrected strapdown (< 0.002°); accelerometer weights from
 ||a| − g| in the smoother (diverges on the translation trials: dropping high-acceleration
 samples breaks the zero mean of linear acceleration in the inertial frame); a rest-phase
