@@ -76,10 +76,11 @@ const rows: Row[] = [
 ];
 if (!quick) {
   rows.push(
-    { name: 'VQF offline, published defaults', params: 'defaults, zero-phase smoother', run: offline(VQF_DEFAULTS) },
+    { name: 'VQF offline, published defaults', params: 'defaults, zero-phase smoother, split 0.3 s', run: offline(VQF_DEFAULTS) },
     { name: 'VQF offline, tuned, forward–backward average (earlier method)', params: 'tauMag 20 s, no alignment, pass average', run: offline(untunedAlignment, { zeroPhaseInclination: false }) },
-    { name: 'VQF offline, tuned', params: 'tauMag 20 s, sample-instant alignment, zero-phase smoother', run: offline(VQF_TUNED), perTrial: true },
-    { name: 'VQF offline, tuned + BROAD latency', params: `tauMag 20 s, alignment, smoother, latency ${BROAD_LATENCY_S * 1000} ms`, run: offline(tunedLatency) },
+    { name: 'VQF offline, tuned, smoother alone (before the split)', params: 'tauMag 20 s, sample-instant alignment, zero-phase smoother', run: offline(VQF_TUNED, { inclinationSplitTauS: 0 }) },
+    { name: 'VQF offline, tuned', params: 'tauMag 20 s, sample-instant alignment, smoother + pass-average high band (split 0.3 s)', run: offline(VQF_TUNED), perTrial: true },
+    { name: 'VQF offline, tuned + BROAD latency', params: `tauMag 20 s, alignment, smoother, split 0.3 s, latency ${BROAD_LATENCY_S * 1000} ms`, run: offline(tunedLatency) },
   );
 }
 rows.push(
@@ -159,7 +160,29 @@ run forwards and backwards (response |H|², no lag, 4th-order roll-off; ends ext
 mirror image), tilt to vertical per sample; heading still from the passes. Offline
 inclination 0.528° → 0.504° (0.521° without the alignment). Trial 15 is worse with it (the
 pass average's response Re H happens to have its zero near a period of that motion).
-Measured and not adopted: coning-corrected strapdown (< 0.002°); accelerometer weights from
+(3) Offline: complementary split of the two inclination estimates (\`inclinationSplitTauS\`
+0.3 s): the smoother's tilt below ≈ 0.75 Hz, the forward–backward pass average's above (the
+high band of their difference, zero-phase, added to the smoother). Both are linear filters of
+the same specific force (rebuilding the pass average from the smoother's own specific force
+gives the same per-trial numbers), so this is one response: |H|² below, Re H ≈ −(fc/f)² above.
+Offline inclination 0.504° → 0.492° (trial 15 0.58 → 0.47, trial 30 0.82 → 0.76; 9D total
+1.942° → 1.940°). Split τ grid {0.1, 0.2, 0.3, 0.5, 0.7, 1, 3} s: 0.503, 0.497, 0.492,
+0.489, 0.491, 0.495, 0.508°. 0.3 s rather than the grid's best 0.5 s because it also gains
+with the BROAD latency compensated (0.3215° → 0.3177°; 0.5 s: 0.3246°, worse) and costs less
+on the ideal simulator (rigid IMU, exact reference: 0.004–0.009° worse over three seeds; 0.5 s:
+0.014–0.020°) — the negative lobe passes some linear acceleration, and why BROAD favours it is
+not established. Smoother τ re-checked with it (2.5 / 3.5 s: 0.493 / 0.493°, 3 s kept).
+Measured and not adopted (offline): a time-varying bias for the smoother's strapdown (the
+passes' per-sample estimates weighted by their covariances, forward or backward alone, their
+average, or that smoothed over 30 s): 0.5037–0.5038° against 0.5038° (the smoother removes
+slow drift of its frame anyway); a fixed slerp blend of the two estimates (pass-average
+weight 0.2–0.5: 0.497–0.498°, worse than the split); the split's high band scaled by 0.7 or
+1.3 (0.494°, 0.490° at τ 0.3 s; 1.3 would extrapolate past the pass average, not adopted); a constant accelerometer bias fitted per recording from the
+high band of the rotated specific force (ill-conditioned on the translation trials, and worse
+even where the fit is stable: trial 01 0.37° → 0.43°); smoother weights from the gyroscope rate,
+1/(1 + (|ω|/ω0)²) as a normalised weighted low-pass (ω0 50–400 °/s: 1.7–6.7°, the same
+failure as the |a| − g weights below).
+Earlier, measured and not adopted: coning-corrected strapdown (< 0.002°); accelerometer weights from
 ||a| − g| in the smoother (diverges on the translation trials: dropping high-acceleration
 samples breaks the zero mean of linear acceleration in the inertial frame); a rest-phase
 weight boost (no gain); smoother τ 2.5–4 s (3 s best); a first-order forward–backward (RTS,

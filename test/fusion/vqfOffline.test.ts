@@ -81,6 +81,51 @@ describe('estimateOrientationOffline: zero-phase inclination smoother', () => {
   });
 });
 
+describe('estimateOrientationOffline: complementary split of the two inclination estimates', () => {
+  const p6 = { ...params, magEnabled: false };
+  const smoothOnly = estimateOrientationOffline(block, p6, undefined, { inclinationSplitTauS: 0 });
+  const split = estimateOrientationOffline(block, p6);
+  /** Horizontal rotation vector of a ⊗ b⁻¹ at sample i, rad (small angles). */
+  const tilt = (a: Float64Array, b: Float64Array, i: number): [number, number] => {
+    const [aw, ax, ay, az] = [a[4 * i]!, a[4 * i + 1]!, a[4 * i + 2]!, a[4 * i + 3]!];
+    const [bw, bx, by, bz] = [b[4 * i]!, -b[4 * i + 1]!, -b[4 * i + 2]!, -b[4 * i + 3]!];
+    const w = aw * bw - ax * bx - ay * by - az * bz;
+    const x = aw * bx + ax * bw + ay * bz - az * by;
+    const y = aw * by - ax * bz + ay * bw + az * bx;
+    const s = w < 0 ? -2 : 2;
+    return [s * x, s * y];
+  };
+
+  it('adds only a high band to the smoother: the difference has no mean and is small', () => {
+    let sx = 0, sy = 0, ss = 0, cnt = 0;
+    for (let i = 5 * RATE; i < n - 5 * RATE; i++) {
+      const [x, y] = tilt(split, smoothOnly, i);
+      sx += x;
+      sy += y;
+      ss += x * x + y * y;
+      cnt++;
+    }
+    const rms = Math.sqrt(ss / cnt), meanNorm = Math.hypot(sx, sy) / cnt;
+    expect(rms).toBeGreaterThan(1e-5); // it does something …
+    expect(rms * (180 / Math.PI)).toBeLessThan(0.5); // … but only a fraction of a degree
+    expect(meanNorm).toBeLessThan(0.05 * rms); // and nothing at low frequencies
+  });
+
+  it('changes the inclination only slightly on the ideal simulator (its gain is on BROAD), and only the inclination', () => {
+    const incSplit = rmsErrorDeg(split, truth, 2, 5 * RATE, n), incSmooth = rmsErrorDeg(smoothOnly, truth, 2, 5 * RATE, n);
+    expect(Math.abs(incSplit - incSmooth)).toBeLessThan(0.05);
+    for (let i = 0; i < n; i += 97) expect(Math.hypot(split[4 * i]!, split[4 * i + 1]!, split[4 * i + 2]!, split[4 * i + 3]!)).toBeCloseTo(1, 12);
+  });
+
+  it('is ignored without the smoother; a bad value throws', () => {
+    const a = estimateOrientationOffline(block, p6, undefined, { zeroPhaseInclination: false });
+    const b = estimateOrientationOffline(block, p6, undefined, { zeroPhaseInclination: false, inclinationSplitTauS: 2 });
+    expect(b).toEqual(a);
+    expect(() => estimateOrientationOffline(block, params, undefined, { inclinationSplitTauS: -1 })).toThrow(/inclinationSplitTauS/);
+    expect(() => estimateOrientationOffline(block, params, undefined, { inclinationSplitTauS: Infinity })).toThrow(/inclinationSplitTauS/);
+  });
+});
+
 describe('reverseTimeState', () => {
   it('negates every rate (bias, low-passed gyroscope) and nothing else; twice is the identity', () => {
     const f = new Vqf({}, { rateHz: RATE });
