@@ -68,3 +68,25 @@ describe('restSideDirection / countRepsOffline automatic direction', () => {
     expect(restSideDirection(new Float64Array(0), new Float64Array(0))).toBe(0);
   });
 });
+
+describe('SetTracker fidgets', () => {
+  it('a tiny movement is no rep; a run of referenceReps of them is a new amplitude (partial, then adopted)', async () => {
+    const { SetTracker } = await import('../../src/reps/setTracker');
+    const { resolveRepSegmenterParams } = await import('../../src/reps/segmenterParams');
+    const t = new SetTracker(resolveRepSegmenterParams({}));
+    let s = 0;
+    const add = (rom: number) => {
+      const r = t.add(s, s + 3, rom);
+      s += 4;
+      return r;
+    };
+    for (let i = 0; i < 5; i++) expect(add(60)).toMatchObject({ fidget: false, partial: false });
+    expect(add(8)).toMatchObject({ fidget: true });
+    expect(add(60)).toMatchObject({ fidget: false, partial: false });
+    const run = Array.from({ length: 12 }, () => add(8));
+    expect(run.slice(0, 4).every((r) => r.fidget)).toBe(true);
+    expect(run[4]).toMatchObject({ fidget: false, partial: true });
+    expect(run.slice(4).every((r) => !r.fidget)).toBe(true);
+    expect(run.at(-1)).toMatchObject({ fidget: false, partial: false });
+  });
+});
