@@ -6,7 +6,7 @@
  */
 import { sessionFigures } from '../report/figures';
 import type { MeanSd } from '../report/figures';
-import { renderReportHtml } from '../report/html';
+import { planText, renderReportHtml } from '../report/html';
 import { flatRep } from '../report/model';
 import { fmt } from '../report/svg';
 import { ANALYSIS_OPTIONS, ANALYSIS_OPTIONS_HELP, analyse } from './analysis';
@@ -45,6 +45,7 @@ export function analyzeText(a: Analysis, reportPath?: string): string {
     const trend = (v: number, unit: string): string => (Number.isFinite(v) ? `${v > 0 ? '+' : ''}${fmt(v, 2)}${unit}` : '—');
     lines.push(`trends   ROM ${trend(s.romTrendDegPerRep, '° per rep')}, duration ${trend(s.tempoTrendSPerRep, ' s per rep')}; fatigue ${s.fatigue ? 'yes' : 'no'}${s.pacing ? `; pacing ${s.pacing}` : ''}`);
   }
+  if (s.plan) lines.push(`plan     ${planText(s)}; pacing ${s.pacing === 'ok' ? 'on plan' : s.pacing === 'over' ? 'far more than planned' : 'far less than planned'}`);
   if (r.rom) lines.push(`ROM      ${fmt(r.rom.minDeg, 1)}° to ${fmt(r.rom.maxDeg, 1)}° (range ${fmt(r.rom.rangeDeg, 1)} ± ${fmt(r.rom.rangeUncertaintyDeg, 1)}°)${r.rom.normalDeg !== undefined ? `, ${fmt(r.rom.percentOfNormal, 0)}% of AAOS normal ${r.rom.normalDeg}°` : ''}`);
   for (const n of [...r.notes, ...s.notes]) lines.push(`note     ${n}`);
   if (reportPath) lines.push(`report   ${reportPath}`);

@@ -102,6 +102,7 @@ describe('summariseSession', () => {
     expect(s.sets[1]!.meanRomDeg).toBeCloseTo(58, 9);
     expect(s.fatigue).toBe(false);
     expect(s.pacing).toBeUndefined();
+    expect(s.plan).toBeUndefined();
     expect(s.notes.join(' ')).toMatch(/1 partial/);
   });
 
@@ -123,6 +124,8 @@ describe('summariseSession', () => {
   it('pacing against a plan: > 150 % over, < 50 % under', () => {
     const reps = (k: number): ScoredRep[] => Array.from({ length: k }, (_, i) => scored(i, Math.floor(i / 10), 5 * i, 4, 60));
     expect(summariseSession(reps(10), { plan: { repsPerSet: 10, sets: 1 } }).pacing).toBe('ok');
+    expect(summariseSession(reps(10), { plan: { repsPerSet: 10, sets: 1 } }).plan).toEqual({ totalReps: 10, repsPerSet: 10, sets: 1 });
+    expect(summariseSession(reps(10), { plan: { totalReps: 12 } }).plan).toEqual({ totalReps: 12 });
     expect(summariseSession(reps(15), { plan: { totalReps: 10 } }).pacing).toBe('ok');
     const over = summariseSession(reps(16), { plan: { totalReps: 10 } });
     expect(over.pacing).toBe('over');
