@@ -78,7 +78,10 @@ The whole analysis of an exercise recording: the movement signal (a joint angle 
 --joint/--proximal/--distal, else the automatic dominant rotation of one sensor: --sensor, or
 the one that moves most), orientation, repetitions, their quality (ROM, tempo, hold,
 velocity, smoothness, consistency; template labels with --template), and the session summary
-(count per set, rest between sets, ROM and tempo trends, fatigue). Prints a summary table;
+(count per set, rest between sets, ROM and tempo trends, fatigue; pacing against the
+programme with --plan 10x3 or --plan-reps 30). Without a template, each rep's score is its
+consistency with the other reps of its own set, and too-fast / too-slow compare its duration
+with the first set's. Prints a summary table;
 --json prints everything (the report model, reps as in \`kinemetry reps --json\`);
 --report FILE writes a self-contained HTML report (inline SVG charts: the signal with the
 reps shaded and numbered, ROM and tempo per rep, the per-rep table, the session) that needs no
