@@ -6,8 +6,9 @@ const RATE = 50;
 
 /**
  * Rest at `rest` deg, reps to `rest + sign·40` with a 3 s hold and 2 s back at rest; the
- * recording starts 2 s mid-range and then waits 15 s at rest before the first rep — preceded by
- * an excursion the other way (the subject settling), which fools a first-excursion rule.
+ * recording starts with a settling excursion the other way, then waits 15 s at rest before the
+ * first rep. (The streaming first-rep rule gets these right too; where the two differ is a
+ * recording like UCI s3 e5, whose first movement is ambiguous — see bench/RESULTS.md.)
  */
 function holdsSignal(sign: 1 | -1, reps: number): { tS: Float64Array; angleDeg: Float64Array } {
   const seg: Array<[number, number]> = []; // [duration s, target deg] piecewise linear
