@@ -7,8 +7,9 @@ const RATE = 50;
 /**
  * Rest at `rest` deg, reps to `rest + sign·40` with a 3 s hold and 2 s back at rest; the
  * recording starts with a settling excursion the other way, then waits 15 s at rest before the
- * first rep. (The streaming first-rep rule gets these right too; where the two differ is a
- * recording like UCI s3 e5, whose first movement is ambiguous — see bench/RESULTS.md.)
+ * first rep. (The streaming first-rep rule gets these right too; on UCI PT the two differ only on
+ * the template recordings of s2 e2 and s2 e8, where the rest-side rule finds 7 and 9 reps, the
+ * first-rep rule 6 and 6.)
  */
 function holdsSignal(sign: 1 | -1, reps: number): { tS: Float64Array; angleDeg: Float64Array } {
   const seg: Array<[number, number]> = []; // [duration s, target deg] piecewise linear
