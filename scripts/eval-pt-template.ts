@@ -300,10 +300,16 @@ if (write) {
     `Subjects s1–s3, 8 exercises, unit 2 (unit 4 for exercise 2), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; produced by \`npm run eval:pt-template -- ../shared/datasets/uci-pt --write\` (scripts/eval-pt-template.ts) in ${elapsedS.toFixed(1)} s.`,
     'Template: one rep per type from the same subject\'s `template_session.txt` / `template_times.txt` (`buildTemplate`, labelled windows snapped to the movement). ' +
       'Each test rep labelled by `scoreReps(signal, reps, { template })` = `matchTemplate`: nearest template rep in the combined ROM-ratio / tempo-ratio / DTW-shape distance, ROM judged half against the template and half against the session\'s 80th-percentile ROM; default tolerances, one configuration for all exercises. ' +
-      'Reps: `auto` = every rep the segmenter found (partial ones and extras included; each takes the truth of the window its midpoint falls in: [0,100) s correct, [100,160) s too-fast, [160,end) too-low); `hand` = the 30 hand-labelled reps of `s1/eK/test_times.csv` with their types. ' +
+      'Reps: `auto` = every rep the segmenter found (partial ones and extras included — movements below 20 % of the reference ROM are fidgets, not reps, since this build; each takes the truth of the window its midpoint falls in: [0,100) s correct, [100,160) s too-fast, [160,end) too-low); `hand` = the 30 hand-labelled reps of `s1/eK/test_times.csv` with their types. ' +
       'Published reference (all 5 subjects, exercise and type together): 88.65 %.',
     '',
     table,
+    '',
+    'Notes (data, not special-cased): s1 e5 — the template\'s \'correct\' rep has a smaller ROM (9°) than its \'too-low\' one (31°) on u2; ' +
+      's3 e5 — the test\'s low-amplitude set is not lower than its correct set in the u2 signal (either direction), and the template\'s too-fast rep has less than half the ROM of its correct one, ' +
+      'so the test\'s too-fast reps (full ROM, ~40 % of the correct tempo) sit nearer the correct template rep; most of the remaining errors are there. ' +
+      's3 e4 — the rest pose shifts between reps (see eval:pt). The plane-angle baseline\'s percentage is over fewer reps (its simple segmenter misses some, which do not count against it; extras do). ' +
+      'Session-relative tempo (the same half-and-half blend as ROM) was tried: 96 % / 93 % at weight 0.25, 95 % / 90 % at 0.75 — not adopted.',
     end,
   ].join('\n');
   let text = existsSync(path) ? readFileSync(path, 'utf8') : '';

@@ -280,7 +280,13 @@ if (write) {
       'so none of those 10 reaches IoU 0.5; every other labelled set matches. s3 e4 low amplitude — the leg does not return to the same ' +
       'rest pose (the rest level jumps by up to half the ROM between reps), so several returns look like partial reps. ' +
       'Label indices are read 1-based like the time index (sample i at i/25 s, the reader\'s time base); read 0-based, every label moves by 0.04 s and F1 is unchanged. ' +
-      '`--method=inclination` (rotation of the up direction about the axis instead of the orientation twist) gives similar figures.',
+      '`--method=inclination` (rotation of the up direction about the axis instead of the orientation twist) gives similar figures. ' +
+      'Direction (offline): decided over the whole recording from where the signal rests (`restSideDirection`: still stretches longer than any hold, ' +
+      'and a still start, vote by their position in the surrounding range); it agrees with the streaming first-rep rule on all 24 recordings. ' +
+      's3 e5 is taken as reps *down* from rest: its 36 s pause between the first two sets sits at the top of the range, ' +
+      'the low stretches last ~3.5 s like the template recording\'s 3 s holds, and the opposite direction counts worse (8 / 9 / 8) — ' +
+      'the signal itself does not support "the dips are the rests" there. Movements below `fidgetFraction` (20 %) of the reference ROM are fidgets, not reps ' +
+      '(they were listed as partial before: s3 e5 had five in the pauses); the one count lost with it is s3 e5 [160,end) (a 18° rep after a 45° one at the start of a set is partial).',
     end,
   ].join('\n');
   let text = readFileSync(path, 'utf8');

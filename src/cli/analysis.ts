@@ -14,7 +14,7 @@ import { romSummary } from '../kinematics/romSummary';
 import type { RomSummary } from '../kinematics/romSummary';
 import { QualityInputError } from '../quality/errors';
 import { scoreReps } from '../quality/score';
-import { summariseSession } from '../quality/session';
+import { summariseSession, type SessionPlan } from '../quality/session';
 import { buildTemplate } from '../quality/template';
 import type { LabelledRep, RepTemplate } from '../quality/template';
 import type { ScoredRep, SessionSummary } from '../quality/types';
@@ -48,6 +48,8 @@ export const ANALYSIS_OPTIONS: OptionSpec = {
   mag: { type: 'boolean' },
   template: { type: 'string' },
   'template-reps': { type: 'string' },
+  plan: { type: 'string' },
+  'plan-reps': { type: 'string' },
 };
 
 export const ANALYSIS_OPTIONS_HELP: readonly (readonly [string, string])[] = [
@@ -59,7 +61,26 @@ export const ANALYSIS_OPTIONS_HELP: readonly (readonly [string, string])[] = [
   ['--mag', 'use the magnetometers for a joint angle (default 6D)'],
   ['--template FILE', "a therapist's supervised recording, same sensor(s) and placement"],
   ['--template-reps CSV', 'its labelled reps: header startS,endS,label (s from its start; labels e.g. correct, too-fast, too-low)'],
+  ['--plan NxS', 'the prescribed programme, N reps per set × S sets (e.g. 10x3): pacing flag (far over / under the plan) and set count'],
+  ['--plan-reps N', 'the prescribed reps in all (instead of --plan)'],
 ];
+
+/** `--plan 10x3` / `--plan-reps 30` → the session plan; UsageError on a malformed value. */
+export function parsePlan(values: Readonly<Record<string, unknown>>): SessionPlan | undefined {
+  const plan = values.plan as string | undefined, total = values['plan-reps'] as string | undefined;
+  if (plan !== undefined && total !== undefined) throw new UsageError('--plan and --plan-reps are alternatives: give one (e.g. --plan 10x3, or --plan-reps 30)');
+  const count = (v: string, what: string): number => {
+    if (!/^\d+$/.test(v.trim()) || !(Number(v) > 0)) throw new UsageError(`${what} must be a whole number > 0, got '${v}'`);
+    return Number(v);
+  };
+  if (plan !== undefined) {
+    const m = /^\s*(\d+)\s*[x×*]\s*(\d+)\s*$/i.exec(plan);
+    if (!m) throw new UsageError(`--plan takes <reps per set>x<sets>, e.g. 10x3; got '${plan}'`);
+    return { repsPerSet: count(m[1]!, '--plan reps per set'), sets: count(m[2]!, '--plan sets') };
+  }
+  if (total !== undefined) return { totalReps: count(total, '--plan-reps') };
+  return undefined;
+}
 
 /** How the movement signal is obtained. */
 type SignalSpec = { kind: 'joint'; joint: JointOptions } | { kind: 'sensor'; sensor: string | undefined };
@@ -289,6 +310,7 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no recording given (a file, or a session directory)' : `one recording at a time, got ${positionals.length}`);
   const path = positionals[0]!;
   const spec = signalSpec(ctx.values, common);
+  const plan = parsePlan(ctx.values);
   const session = await readSession(path, readerOptions(common));
   const src = await sourceSignal(path, session, spec);
   const tpl = await loadTemplate(ctx, spec, src);
@@ -300,7 +322,7 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   } catch (e) {
     return qualityError(path, e);
   }
-  const summary = summariseSession(scored);
+  const summary = summariseSession(scored, plan ? { plan } : {});
   const notes = [...src.notes];
   if (reps.length === 0) notes.push(`no repetitions found in '${signal.name}' (no movement, or none that returns to rest)`);
   const n = signal.tS.length;

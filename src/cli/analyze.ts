@@ -6,7 +6,7 @@
  */
 import { sessionFigures } from '../report/figures';
 import type { MeanSd } from '../report/figures';
-import { renderReportHtml } from '../report/html';
+import { planText, renderReportHtml } from '../report/html';
 import { flatRep } from '../report/model';
 import { fmt } from '../report/svg';
 import { ANALYSIS_OPTIONS, ANALYSIS_OPTIONS_HELP, analyse } from './analysis';
@@ -45,6 +45,7 @@ export function analyzeText(a: Analysis, reportPath?: string): string {
     const trend = (v: number, unit: string): string => (Number.isFinite(v) ? `${v > 0 ? '+' : ''}${fmt(v, 2)}${unit}` : '—');
     lines.push(`trends   ROM ${trend(s.romTrendDegPerRep, '° per rep')}, duration ${trend(s.tempoTrendSPerRep, ' s per rep')}; fatigue ${s.fatigue ? 'yes' : 'no'}${s.pacing ? `; pacing ${s.pacing}` : ''}`);
   }
+  if (s.plan) lines.push(`plan     ${planText(s)}; pacing ${s.pacing === 'ok' ? 'on plan' : s.pacing === 'over' ? 'far more than planned' : 'far less than planned'}`);
   if (r.rom) lines.push(`ROM      ${fmt(r.rom.minDeg, 1)}° to ${fmt(r.rom.maxDeg, 1)}° (range ${fmt(r.rom.rangeDeg, 1)} ± ${fmt(r.rom.rangeUncertaintyDeg, 1)}°)${r.rom.normalDeg !== undefined ? `, ${fmt(r.rom.percentOfNormal, 0)}% of AAOS normal ${r.rom.normalDeg}°` : ''}`);
   for (const n of [...r.notes, ...s.notes]) lines.push(`note     ${n}`);
   if (reportPath) lines.push(`report   ${reportPath}`);
@@ -77,7 +78,10 @@ The whole analysis of an exercise recording: the movement signal (a joint angle 
 --joint/--proximal/--distal, else the automatic dominant rotation of one sensor: --sensor, or
 the one that moves most), orientation, repetitions, their quality (ROM, tempo, hold,
 velocity, smoothness, consistency; template labels with --template), and the session summary
-(count per set, rest between sets, ROM and tempo trends, fatigue). Prints a summary table;
+(count per set, rest between sets, ROM and tempo trends, fatigue; pacing against the
+programme with --plan 10x3 or --plan-reps 30). Without a template, each rep's score is its
+consistency with the other reps of its own set, and too-fast / too-slow compare its duration
+with the first set's. Prints a summary table;
 --json prints everything (the report model, reps as in \`kinemetry reps --json\`);
 --report FILE writes a self-contained HTML report (inline SVG charts: the signal with the
 reps shaded and numbered, ROM and tempo per rep, the per-rep table, the session) that needs no

@@ -4,6 +4,7 @@
  * durationS, holdS, label?, score, flags, … }], … }` (times in s from the recording's start).
  */
 import { flatRep } from '../report/model';
+import { planText } from '../report/html';
 import { fmt } from '../report/svg';
 import { ANALYSIS_OPTIONS, ANALYSIS_OPTIONS_HELP, analyse } from './analysis';
 import type { Analysis } from './analysis';
@@ -21,6 +22,7 @@ export function repsJson(a: Analysis): object {
     count: a.session.count,
     partialCount: a.session.partialCount,
     sets: a.session.sets,
+    ...(a.session.plan ? { plan: a.session.plan, pacing: a.session.pacing } : {}),
     reps: a.scored.map(flatRep),
     ...(r.template ? { template: r.template } : {}),
     notes: [...r.notes, ...a.session.notes],
@@ -47,6 +49,7 @@ export function repsText(a: Analysis): string {
   ]);
   const lines = [`${r.recording.source}: ${r.signal.name} — ${a.session.count} reps${a.session.partialCount ? ` (+${a.session.partialCount} partial, not counted)` : ''} in ${a.session.sets.length} set${a.session.sets.length === 1 ? '' : 's'}`];
   if (rows.length) lines.push(textTable([head, ...rows], new Set([head.length - 1, ...(withLabel ? [head.length - 3] : [])])));
+  if (a.session.plan) lines.push(`plan: ${planText(a.session)}; pacing ${a.session.pacing}`);
   for (const n of [...r.notes, ...a.session.notes]) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

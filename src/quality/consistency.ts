@@ -1,7 +1,9 @@
 /**
- * Consistency of a rep with the other reps of the session: how far its ROM, active duration
- * and time-warped shape are from the session's typical rep (medians over the full reps and the
- * point-wise median curve). 0–100: 100·exp(−d / scale) with d = √(ln²(ROM ratio) +
+ * Consistency of a rep with the other reps of its set: how far its ROM, active duration and
+ * time-warped shape are from the set's typical rep (medians over the full reps and the
+ * point-wise median curve; the whole session's when the set has fewer than 3 full reps). Per
+ * set, not per session: a session of a slow set with holds and a quick set without is two
+ * steady sets, not twenty reps that each differ from an average that none of them is. 0–100: 100·exp(−d / scale) with d = √(ln²(ROM ratio) +
  * ln²(duration ratio) + shape²), shape = DTW RMS of the normalised curves (fraction of ROM).
  * Default scale 0.3: a rep 10 % off in one respect scores ≈ 72, 30 % off ≈ 37.
  */
@@ -43,6 +45,21 @@ export function consistencyReference(shapes: readonly RepShape[], partial?: read
     curve,
     count: use.length,
   };
+}
+
+/**
+ * The consistency reference of every rep: the typical full rep of its own set (`rep.set`) when
+ * that set has at least `minSetReps` full reps with movement, else the whole session's.
+ */
+export function setReferences(shapes: readonly RepShape[], reps: readonly Pick<Rep, 'set' | 'partial'>[], minSetReps = 3): (ConsistencyReference | undefined)[] {
+  const session = consistencyReference(shapes, reps.map((r) => r.partial));
+  const bySet = new Map<number, ConsistencyReference | undefined>();
+  for (const set of new Set(reps.map((r) => r.set))) {
+    const idx = reps.map((r, i) => (r.set === set ? i : -1)).filter((i) => i >= 0);
+    const full = idx.filter((i) => !reps[i]!.partial && shapes[i]!.romDeg > 0);
+    bySet.set(set, full.length >= minSetReps ? consistencyReference(full.map((i) => shapes[i]!)) : session);
+  }
+  return reps.map((r) => bySet.get(r.set));
 }
 
 /** Shapes of every rep (each in its own direction). */

@@ -6,7 +6,7 @@ export type * from './types';
 export { QualityInputError } from './errors';
 export { sparc, logDimensionlessJerk, type SparcOptions } from './smoothness';
 export { repMetrics, allRepMetrics, compensationDeg, type RepMetricsOptions } from './metrics';
-export { consistencyReference, consistencyScore, repShapes, type ConsistencyReference, type ConsistencyOptions } from './consistency';
+export { consistencyReference, consistencyScore, repShapes, setReferences, type ConsistencyReference, type ConsistencyOptions } from './consistency';
 export { repShape, dtwDistance, type RepShape, type ShapeOptions } from './shape';
 export { repPhases, type RepPhases, type PhaseOptions } from './phases';
 export { signalRateHz, smoothedVelocity, type VelocityOptions } from './signal';

@@ -12,7 +12,7 @@
  */
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { RepMetrics } from './types';
-import { consistencyReference, consistencyScore, repShapes, type ConsistencyOptions, type ConsistencyReference } from './consistency';
+import { consistencyScore, repShapes, setReferences, type ConsistencyOptions, type ConsistencyReference } from './consistency';
 import { repPhases } from './phases';
 import { repShape } from './shape';
 import { hasGap, signalRateHz, smoothedVelocity, windowIndices } from './signal';
@@ -105,8 +105,11 @@ export function compensationDeg(signal: MovementSignal, startS: number, endS: nu
   return hi >= lo ? hi - lo : NaN;
 }
 
-/** Measures of every rep, with consistency against the session's own typical (full) rep. */
+/** Measures of every rep, with consistency against the typical (full) rep of its own set (see `setReferences`). */
 export function allRepMetrics(signal: MovementSignal, reps: readonly Rep[], options: Omit<RepMetricsOptions, 'reference'> = {}): RepMetrics[] {
-  const reference = consistencyReference(repShapes(signal, reps, options), reps.map((r) => r.partial));
-  return reps.map((r) => repMetrics(signal, r, reference ? { ...options, reference } : options));
+  const refs = setReferences(repShapes(signal, reps, options), reps);
+  return reps.map((r, i) => {
+    const reference = refs[i];
+    return repMetrics(signal, r, reference ? { ...options, reference } : options);
+  });
 }

@@ -5,21 +5,25 @@
  * its ROM is judged half against the template and half against this session's typical full ROM
  * (80th percentile of the reps' ROM), see `MatchOptions.sessionRomDeg`.
  * Score (0–100): the template score when a template is given; otherwise the rep's consistency
- * with the session's typical rep, scaled down by the ROM fraction for a partial rep.
+ * with the typical rep of its own set (`setReferences`: a steady set scores high whatever its
+ * pace), scaled down by the ROM fraction for a partial rep.
  * Flags (strings, stable for the CLI/report):
  *  - 'partial', 'gap', 'truncated' — from the segmenter's rep (and a gap seen in the signal);
  *  - 'no-hold' — hold at end range shorter than `minHoldS`;
  *  - 'low-rom' — ROM below `lowRomFraction` of the reference (the nearest 'correct' template
  *    rep: `match.romRatio`; else the session's median full-rep ROM);
  *  - 'too-fast' / 'too-slow' — duration below `fastFraction` / above `slowFraction` of the
- *    reference (`match.tempoRatio`, active durations; else the session's median duration);
+ *    reference (`match.tempoRatio`, active durations; else the median duration of the full reps
+ *    of the session's first set with ≥ 3 of them — the pace the session set out at, as a
+ *    therapist would instruct and watch it; later sets are judged against it, so a set that
+ *    rushes is flagged, a steady one is not; the session's median when no set has 3 full reps);
  *  - 'compensation' — the compensation signal moved more than `compensationLimitDeg`;
- *  - 'inconsistent' — consistency below `inconsistentBelow`;
+ *  - 'inconsistent' — consistency (with the rep's own set) below `inconsistentBelow`;
  *  - the template label itself when it is not the correct one (e.g. 'too-low').
  */
 import { REP_GAP, REP_NO_HOLD, REP_TRUNCATED, type MovementSignal, type Rep } from '../reps/rep';
 import type { RepMetrics, ScoredRep, TemplateMatch } from './types';
-import { consistencyReference, repShapes } from './consistency';
+import { repShapes, setReferences } from './consistency';
 import { repMetrics, type RepMetricsOptions } from './metrics';
 import { hasGap, windowIndices } from './signal';
 import { matchTemplate, type MatchOptions, type RepTemplate } from './template';
@@ -65,12 +69,23 @@ function median(v: number[]): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
+/** Lowest set number with at least `minReps` full reps (undefined when none has). */
+function firstSetWith(reps: readonly Rep[], minReps: number): number | undefined {
+  const n = new Map<number, number>();
+  for (const r of reps) if (!r.partial) n.set(r.set, (n.get(r.set) ?? 0) + 1);
+  const ok = [...n.entries()].filter(([, c]) => c >= minReps).map(([s]) => s);
+  return ok.length > 0 ? Math.min(...ok) : undefined;
+}
+
 /** Measures, template verdict, score and flags of every rep. */
 export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options: ScoreOptions = {}): ScoredRep[] {
   const { template } = options;
   const shapes = repShapes(signal, reps, options);
-  const reference = consistencyReference(shapes, reps.map((r) => r.partial));
-  const metrics: RepMetrics[] = reps.map((r) => repMetrics(signal, r, reference ? { ...options, reference } : options));
+  const references = setReferences(shapes, reps);
+  const metrics: RepMetrics[] = reps.map((r, i) => {
+    const reference = references[i];
+    return repMetrics(signal, r, reference ? { ...options, reference } : options);
+  });
   const useSession = options.sessionRelativeRom ?? reps.length >= (options.sessionRomMinReps ?? 5);
   const sessionRomDeg = useSession ? percentileOf(shapes.map((s) => s.romDeg), options.sessionRomPercentile ?? 80) : NaN;
   const matchOptions = sessionRomDeg > 0 ? { ...options, sessionRomDeg } : options;
@@ -81,7 +96,8 @@ export function scoreReps(signal: MovementSignal, reps: readonly Rep[], options:
   // (active durations: hand-labelled template windows hold extra rest).
   const full = metrics.filter((_, i) => !reps[i]!.partial);
   const refRomDeg = median(full.map((m) => m.romDeg));
-  const refDurationS = median(full.map((m) => m.durationS));
+  const firstSet = firstSetWith(reps, 3);
+  const refDurationS = median((firstSet === undefined ? full : metrics.filter((_, i) => !reps[i]!.partial && reps[i]!.set === firstSet)).map((m) => m.durationS));
   const minHoldS = options.minHoldS ?? 1;
   const lowRom = options.lowRomFraction ?? 0.8;
   const fast = options.fastFraction ?? 0.7;

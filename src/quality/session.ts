@@ -97,8 +97,10 @@ export function summariseSession(scored: readonly ScoredRep[], options: SessionO
     }
   }
   let pacing: SessionSummary['pacing'];
+  let plan: SessionSummary['plan'];
   if (options.plan) {
     const planned = plannedReps(options.plan);
+    plan = 'totalReps' in options.plan ? { totalReps: planned } : { totalReps: planned, repsPerSet: options.plan.repsPerSet, sets: options.plan.sets };
     const ratio = full.length / planned;
     pacing = ratio > (options.overRatio ?? 1.5) ? 'over' : ratio < (options.underRatio ?? 0.5) ? 'under' : 'ok';
     if (pacing !== 'ok') notes.push(`${full.length} reps against ${planned} planned (${(100 * ratio).toFixed(0)} %): ${pacing === 'over' ? 'far more than planned — risk of a boom/bust cycle' : 'far fewer than planned'}`);
@@ -114,6 +116,7 @@ export function summariseSession(scored: readonly ScoredRep[], options: SessionO
     tempoTrendSPerRep: tempoTrend,
     fatigue,
     ...(pacing ? { pacing } : {}),
+    ...(plan ? { plan } : {}),
     notes,
   };
 }

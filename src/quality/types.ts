@@ -89,6 +89,8 @@ export interface SessionSummary {
   readonly fatigue: boolean;
   /** Against a plan (when one is given): 'ok', 'over' (far more than planned), 'under'. */
   readonly pacing?: 'ok' | 'over' | 'under';
+  /** The plan judged against (when one is given): planned reps in all, and per set × sets when the plan says so. */
+  readonly plan?: { readonly totalReps: number; readonly repsPerSet?: number; readonly sets?: number };
   /** Human-readable notes behind the flags. */
   readonly notes: readonly string[];
 }

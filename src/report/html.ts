@@ -111,6 +111,15 @@ function trendText(v: number, digits: number, unit: string): string {
   return `${v > 0 ? '+' : ''}${fmt(v, digits)} ${unit}`;
 }
 
+/** "10 × 3 = 30 reps planned; 20 done in 2 sets (67 %)" — empty without a plan. */
+export function planText(session: SessionSummary): string {
+  const p = session.plan;
+  if (!p) return '';
+  const planned = p.repsPerSet !== undefined && p.sets !== undefined ? `${p.repsPerSet} × ${p.sets} = ${p.totalReps} reps planned` : `${p.totalReps} reps planned`;
+  const done = `${session.count} done in ${session.sets.length} set${session.sets.length === 1 ? '' : 's'} (${fmt((100 * session.count) / p.totalReps, 0)} %)`;
+  return `${planned}; ${done}`;
+}
+
 /** Sets table, trends, fatigue and pacing flags and the notes behind them. */
 export function sessionHtml(session: SessionSummary, fig: SessionFigures): string {
   const rows = session.sets.map((s) => `<tr>${[
@@ -124,6 +133,7 @@ export function sessionHtml(session: SessionSummary, fig: SessionFigures): strin
     ['ROM trend', trendText(session.romTrendDegPerRep, 2, '° per rep').replace(' °', '°')],
     ['tempo trend', trendText(session.tempoTrendSPerRep, 2, 's per rep')],
     ['fatigue', session.fatigue ? 'yes — ROM fell or tempo slowed over the session' : 'no'],
+    ...(session.plan ? [['plan', planText(session)] as [string, string]] : []),
     ...(session.pacing ? [['pacing', session.pacing === 'ok' ? 'on plan' : session.pacing === 'over' ? 'far more than planned' : 'far less than planned'] as [string, string]] : []),
     ...(fig.labelCounts.length ? [['labels', fig.labelCounts.map(([k, n]) => `${k} ${n}`).join(', ')] as [string, string]] : []),
     ['flags', fig.flagCounts.length ? fig.flagCounts.map(([k, n]) => `${k} ${n}`).join(', ') : 'none'],

@@ -8,7 +8,8 @@
 import { placeBoundaries, type RepLandmarks, type RepTimes, type SampleSource } from './boundaries';
 import { REP_NO_HOLD, type MovementSignal, type Rep } from './rep';
 import { RepSegmenter } from './segmenter';
-import type { RepSegmenterParams } from './segmenterParams';
+import { resolveRepSegmenterParams, type RepSegmenterParams } from './segmenterParams';
+import { percentile } from '../math/stats';
 
 export interface RepCountResult {
   /** Every rep found, partial ones included, in time order. */
@@ -94,6 +95,81 @@ function indexAtOrAfter(tS: ArrayLike<number>, t: number): number {
   return lo;
 }
 
+/** One still stretch of the smoothed signal: [i0, i1) and its mean level. */
+interface IdleStretch {
+  readonly i0: number;
+  readonly i1: number;
+  readonly level: number;
+}
+
+/**
+ * The direction of the reps, decided over the whole recording from where the signal rests:
+ * +1 when the rest level is at the low end of the movement around it, −1 at the high end,
+ * 0 when the recording does not say (no long idle period, or idle at mid-range).
+ *
+ * Idle periods: the start of the recording when it is still for `settleS`·3 or more, and every
+ * still stretch (within max(2·enterDeg, 10 % of the recording's 5–95 % range)) lasting longer
+ * than `maxHoldS` — longer than any hold at end range, i.e. a pause between sets or before
+ * the first rep. Each votes with its duration × (0.5 − its position in the 5–95 % range of the
+ * signal within 30 s around it). The vote counts when it is at least 20 % of the idle time.
+ * Why: the rest pose is where a patient waits; the first excursion (the streaming rule) can
+ * be the wrong way when the recording starts mid-range or the subject settles first.
+ */
+export function restSideDirection(tS: ArrayLike<number>, smooth: ArrayLike<number>, params: Partial<RepSegmenterParams> = {}): 1 | -1 | 0 {
+  const p = resolveRepSegmenterParams(params);
+  const n = smooth.length;
+  if (n < 3) return 0;
+  const finite: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(smooth[i]!)) finite.push(smooth[i]!);
+  if (finite.length < 3) return 0;
+  const range = percentile(finite, 95) - percentile(finite, 5);
+  if (!(range >= p.minRomDeg)) return 0;
+  const band = Math.max(2 * p.enterDeg, 0.1 * range);
+  const stretches: IdleStretch[] = [];
+  let i = 0;
+  while (i < n) {
+    if (!Number.isFinite(smooth[i]!)) {
+      i++;
+      continue;
+    }
+    let lo = smooth[i]!, hi = lo, sum = 0, j = i;
+    while (j < n && Number.isFinite(smooth[j]!)) {
+      const v = smooth[j]!;
+      const nlo = Math.min(lo, v), nhi = Math.max(hi, v);
+      if (nhi - nlo > band) break;
+      lo = nlo;
+      hi = nhi;
+      sum += v;
+      j++;
+    }
+    const durS = tS[j - 1]! - tS[i]!;
+    const isStart = stretches.length === 0 && i === 0;
+    if (durS > p.maxHoldS || (isStart && durS >= 3 * p.settleS)) {
+      stretches.push({ i0: i, i1: j, level: sum / (j - i) });
+      i = j;
+    } else {
+      i += Math.max(1, (j - i) >> 1);
+    }
+  }
+  let vote = 0, idleS = 0;
+  const around: number[] = [];
+  for (const s of stretches) {
+    around.length = 0;
+    const a = tS[s.i0]! - 30, b = tS[s.i1 - 1]! + 30;
+    for (let k = s.i0 - 1; k >= 0 && tS[k]! >= a; k--) if (Number.isFinite(smooth[k]!)) around.push(smooth[k]!);
+    for (let k = s.i1; k < n && tS[k]! <= b; k++) if (Number.isFinite(smooth[k]!)) around.push(smooth[k]!);
+    if (around.length < 3) continue;
+    const lo = percentile(around, 5), hi = percentile(around, 95);
+    if (!(hi - lo >= p.minRomDeg)) continue;
+    const durS = tS[s.i1 - 1]! - tS[s.i0]!;
+    const pos = Math.min(1, Math.max(0, (s.level - lo) / (hi - lo)));
+    vote += durS * (0.5 - pos);
+    idleS += durS;
+  }
+  if (!(idleS > 0) || Math.abs(vote) < 0.2 * 0.5 * idleS) return 0;
+  return vote > 0 ? 1 : -1;
+}
+
 /**
  * Count and segment the reps of a whole recording. Same parameters as {@link RepSegmenter};
  * `signal.gapAfterS` marks gaps (see above);
@@ -101,10 +177,14 @@ function indexAtOrAfter(tS: ArrayLike<number>, t: number): number {
  * boundaries placed on the zero-phase smoothed signal and `latencyS` 0.
  */
 export function countRepsOffline(signal: MovementSignal, params: Partial<RepSegmenterParams> = {}): RepCountResult {
-  const seg = new RepSegmenter(params);
-  const p = seg.params;
   const { tS, angleDeg } = signal;
   if (tS.length !== angleDeg.length) throw new RangeError(`countRepsOffline: ${tS.length} times but ${angleDeg.length} angles`);
+  const p0 = resolveRepSegmenterParams(params);
+  const smooth = smoothZeroPhase(tS, angleDeg, p0.smoothingHz, p0.maxGapS);
+  // Automatic direction: offline, the whole recording says where the rest pose is.
+  const direction = p0.direction === 0 ? restSideDirection(tS, smooth, p0) : p0.direction;
+  const seg = new RepSegmenter({ ...params, direction });
+  const p = { ...seg.params, direction: p0.direction };
   const found: Rep[] = [];
   // Source gaps (signal.gapAfterS) are fed as a NaN sample between the two sides, so that the
   // smoothing restarts there and a rep spanning one is flagged REP_GAP, as in streaming.
@@ -120,7 +200,6 @@ export function countRepsOffline(signal: MovementSignal, params: Partial<RepSegm
   }
   const last = seg.finish();
   if (last) found.push(last);
-  const smooth = smoothZeroPhase(tS, angleDeg, p.smoothingHz, p.maxGapS);
   const src: SampleSource = { timeAt: (i) => tS[i]!, valueAt: (i) => smooth[i]! };
   const lm: RepLandmarks = { searchFrom: 0, restBefore: 0, peakIdx: 0, peak: 0, returnIdx: 0, minIdx: 0, restAfter: 0 };
   const times: RepTimes = { startS: 0, peakS: 0, holdEndS: 0, endS: 0, startCut: false, hasHold: false };

@@ -209,11 +209,13 @@ export class RepSegmenter {
     return rep;
   }
 
-  private emit(c: RepCore, nowS: number, extraFlags: number, incomplete: boolean): Rep {
+  /** The rep `c` just completed, or undefined when it is a fidget (see setTracker.ts). */
+  private emit(c: RepCore, nowS: number, extraFlags: number, incomplete: boolean): Rep | undefined {
     const lm: RepLandmarks = c.done;
     const t = placeBoundaries(this.buf, c.dir, lm, this.params, this.times);
     const romDeg = lm.peak - lm.restBefore;
-    const { set, partial: small } = this.sets.add(t.startS, t.endS, romDeg);
+    const { set, partial: small, fidget } = this.sets.add(t.startS, t.endS, romDeg);
+    if (fidget) return undefined;
     const partial = small || incomplete;
     let flags = extraFlags;
     if (partial) flags |= REP_PARTIAL;

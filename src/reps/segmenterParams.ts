@@ -62,6 +62,12 @@ export interface RepSegmenterParams {
    * reference ROM (a fidget during the pause; a whole set may legitimately be lower). Default 0.25.
    */
   newSetFraction: number;
+  /**
+   * A movement below this fraction of the reference ROM (of the current set; at the start of a set,
+   * the previous set's) is a fidget, not a rep: not reported at all (see setTracker.ts); 0 reports every
+   * movement of at least `minRomDeg`. Default 0.2.
+   */
+  fidgetFraction: number;
   /** Reference ROM = median of the last this-many reps of the same set (partials included, so a lasting change of amplitude is adopted). Default 5. */
   referenceReps: number;
   /** Rest longer than this between two reps starts a new set (and a new ROM reference), s. Default 6. */
@@ -99,6 +105,7 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   minHoldS: 1,
   partialFraction: 0.6,
   newSetFraction: 0.25,
+  fidgetFraction: 0.2,
   referenceReps: 5,
   setPauseS: 6,
   maxHoldS: 10,
@@ -133,6 +140,7 @@ export function resolveRepSegmenterParams(p: Partial<RepSegmenterParams> = {}): 
   }
   if (r.direction !== 1 && r.direction !== -1 && r.direction !== 0) throw new RepParamError('direction', r.direction, 'must be 1, -1 or 0');
   for (const k of FRACTIONS) if (!(r[k] > 0 && r[k] < 1)) throw new RepParamError(k, r[k], 'must be in (0, 1)');
+  if (!(r.fidgetFraction >= 0 && r.fidgetFraction < 1)) throw new RepParamError('fidgetFraction', r.fidgetFraction, 'must be in [0, 1) (0: report every movement)');
   for (const k of POSITIVE) if (!(r[k] > 0 && Number.isFinite(r[k]))) throw new RepParamError(k, r[k], 'must be positive and finite');
   for (const k of NON_NEGATIVE) if (!(r[k] >= 0 && Number.isFinite(r[k]))) throw new RepParamError(k, r[k], 'must be ≥ 0 and finite');
   if (!(Number.isInteger(r.referenceReps) && r.referenceReps >= 1 && r.referenceReps <= 50)) {

@@ -5,6 +5,10 @@
  * with every set (a pause longer than `setPauseS`); the first rep of a set is partial only when
  * it is tiny against the previous set (`newSetFraction`). Partials enter the reference too: one short
  * rep among full ones stays partial, a lasting change of amplitude is adopted after a few reps.
+ * A movement below `fidgetFraction` of the reference (a fidget, a posture adjustment in a pause)
+ * is not a rep at all: it is not reported, does not enter the reference and does not end a
+ * pause — unless `referenceReps` of them come in a row (then it is a new, much smaller amplitude,
+ * reported as partial reps until the reference has adopted it).
  */
 import type { RepSegmenterParams } from './segmenterParams';
 
@@ -18,6 +22,7 @@ export class SetTracker {
   /** End of the previous rep, s (NaN before the first). */
   lastEndS = NaN;
   private started = false;
+  private fidgetRun = 0;
 
   constructor(private readonly p: RepSegmenterParams) {
     this.history = new Float64Array(p.referenceReps);
@@ -44,8 +49,12 @@ export class SetTracker {
   }
 
   /** Assigns the rep to a set and decides whether it is partial; then records it. */
-  add(startS: number, endS: number, romDeg: number): { set: number; partial: boolean } {
+  add(startS: number, endS: number, romDeg: number): { set: number; partial: boolean; fidget: boolean } {
     const ref = this.referenceRomDeg;
+    if (Number.isFinite(ref) && romDeg < this.p.fidgetFraction * ref) {
+      // A run of `referenceReps` tiny movements is a new amplitude: from then on they are reps.
+      if (++this.fidgetRun < this.p.referenceReps) return { set: this.set, partial: true, fidget: true };
+    } else this.fidgetRun = 0;
     let fraction = this.p.partialFraction;
     if (this.started && startS - this.lastEndS > this.p.setPauseS) {
       this.set++;
@@ -61,7 +70,7 @@ export class SetTracker {
     this.next = (this.next + 1) % this.history.length;
     if (this.n < this.history.length) this.n++;
     this.lastEndS = endS;
-    return { set: this.set, partial };
+    return { set: this.set, partial, fidget: false };
   }
 
   reset(): void {
@@ -70,5 +79,6 @@ export class SetTracker {
     this.set = 0;
     this.lastEndS = NaN;
     this.started = false;
+    this.fidgetRun = 0;
   }
 }

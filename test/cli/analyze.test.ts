@@ -99,6 +99,41 @@ describe('kinemetry analyze', () => {
     expect(readFileSync(out, 'utf8')).toContain('Elbow flexion');
   });
 
+  it('the UCI slice without a template: two steady sets score high against their own set; only the quicker second set is too fast', async () => {
+    const j = JSON.parse((await run('analyze', UCI, '--json')).stdout) as { reps: Array<{ set: number; score: number; flags: string[] }> };
+    expect(j.reps).toHaveLength(20);
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    for (const set of [0, 1]) expect(median(j.reps.filter((r) => r.set === set).map((r) => r.score))).toBeGreaterThan(65);
+    expect(j.reps.filter((r) => r.flags.includes('inconsistent')).length).toBeLessThanOrEqual(2);
+    expect(j.reps.filter((r) => r.set === 0).some((r) => r.flags.includes('too-fast'))).toBe(false);
+    expect(j.reps.filter((r) => r.set === 1).filter((r) => r.flags.includes('too-fast')).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('--plan / --plan-reps: pacing and the plan in the text, the JSON and the HTML report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kinemetry-plan-'));
+    const out = join(dir, 'report.html');
+    const text = await run('analyze', UCI, '--plan', '10x3', '--report', out);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^plan +10 × 3 = 30 reps planned; 20 done in 2 sets \(67 %\); pacing on plan$/m);
+    expect(text.stdout).toMatch(/^note +2 set\(s\) against 3 planned$/m);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<dt>plan</dt><dd>10 × 3 = 30 reps planned; 20 done in 2 sets (67 %)</dd>');
+    expect(html).toContain('<dt>pacing</dt><dd>on plan</dd>');
+    const over = JSON.parse((await run('analyze', UCI, '--plan-reps', '8', '--json')).stdout) as { session: { pacing: string; plan: object; notes: string[] } };
+    expect(over.session.pacing).toBe('over');
+    expect(over.session.plan).toEqual({ totalReps: 8 });
+    expect(over.session.notes.join(' ')).toMatch(/far more than planned/);
+    const reps = JSON.parse((await run('reps', UCI, '--plan', '20x4', '--json')).stdout) as { plan: object; pacing: string; count: number };
+    expect(reps.plan).toEqual({ totalReps: 80, repsPerSet: 20, sets: 4 });
+    expect(reps.pacing).toBe('under');
+    expect((await run('reps', UCI, '--plan-reps', '20')).stdout).toMatch(/^plan: 20 reps planned; 20 done in 2 sets \(100 %\); pacing ok$/m);
+    for (const bad of [['--plan', '10x'], ['--plan', '0x3'], ['--plan-reps', '-4'], ['--plan', '10x3', '--plan-reps', '30']]) {
+      const r = await run('analyze', UCI, ...bad);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--plan/);
+    }
+  });
+
   it('simulated sessions: counts match the truth (knee 10; shoulder 7 + 1 partial)', async () => {
     const knee = JSON.parse((await run('analyze', 'fixtures/knee-flexion', '--json')).stdout) as AnalyzeJson;
     expect(knee.count).toBe(truthReps('knee-flexion').length);

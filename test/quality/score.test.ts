@@ -45,6 +45,30 @@ describe('scoreReps', () => {
     expect(scored[0]!.flags).not.toContain('no-hold');
   });
 
+  it('two steady sets at two tempos: each rep consistent with its own set (high scores), the quicker second set flagged too-fast against the first', () => {
+    const a = simSession({ reps: 6, startS: 1, amplitudeRad: 60 * DEG, riseS: 1.5, holdS: 3, restS: 1 }, { rateHz: 50 });
+    const b = simSession({ reps: 6, startS: 1, amplitudeRad: 58 * DEG, riseS: 0.6, holdS: 0, restS: 1 }, { rateHz: 50 });
+    const n = a.signal.tS.length, m = b.signal.tS.length;
+    const tS = Float64Array.from({ length: n + m }, (_, i) => i / 50);
+    const angleDeg = new Float64Array(n + m);
+    angleDeg.set(a.signal.angleDeg);
+    angleDeg.set(b.signal.angleDeg, n);
+    const off = n / 50;
+    const second = b.reps.map((r, k): Rep => ({ ...r, index: 6 + k, set: 1, startS: r.startS + off, peakS: r.peakS + off, holdEndS: r.holdEndS + off, endS: r.endS + off }));
+    const reps: Rep[] = [...a.reps, ...second];
+    const signal = { tS, angleDeg, name: 'sim angle' };
+    const scored = scoreReps(signal, reps);
+    for (const x of scored) {
+      expect(x.score, `rep ${x.rep.index}`).toBeGreaterThan(80);
+      expect(x.flags).not.toContain('inconsistent');
+      expect(x.flags.includes('too-fast'), `rep ${x.rep.index}`).toBe(x.rep.set === 1);
+      expect(x.flags).not.toContain('too-slow');
+    }
+    // The same reps as one set: each differs from the session's mixed "typical" rep.
+    const asOne = scoreReps(signal, reps.map((r) => ({ ...r, set: 0 })));
+    expect(Math.max(...asOne.map((x) => x.score))).toBeLessThan(60);
+  });
+
   it('with a template: template score and label, label as a flag when not correct', () => {
     const tpl = simSession({ reps: 1, startS: 1, amplitudeRad: 60 * DEG, riseS: 1.5, holdS: 2 }, { rateHz: 50, name: 'knee' });
     const template = buildTemplate(tpl.signal, [{ label: 'correct', startS: 0.8, endS: tpl.reps[0]!.endS + 0.3 }]);
@@ -78,6 +102,7 @@ describe('summariseSession', () => {
     expect(s.sets[1]!.meanRomDeg).toBeCloseTo(58, 9);
     expect(s.fatigue).toBe(false);
     expect(s.pacing).toBeUndefined();
+    expect(s.plan).toBeUndefined();
     expect(s.notes.join(' ')).toMatch(/1 partial/);
   });
 
@@ -99,6 +124,8 @@ describe('summariseSession', () => {
   it('pacing against a plan: > 150 % over, < 50 % under', () => {
     const reps = (k: number): ScoredRep[] => Array.from({ length: k }, (_, i) => scored(i, Math.floor(i / 10), 5 * i, 4, 60));
     expect(summariseSession(reps(10), { plan: { repsPerSet: 10, sets: 1 } }).pacing).toBe('ok');
+    expect(summariseSession(reps(10), { plan: { repsPerSet: 10, sets: 1 } }).plan).toEqual({ totalReps: 10, repsPerSet: 10, sets: 1 });
+    expect(summariseSession(reps(10), { plan: { totalReps: 12 } }).plan).toEqual({ totalReps: 12 });
     expect(summariseSession(reps(15), { plan: { totalReps: 10 } }).pacing).toBe('ok');
     const over = summariseSession(reps(16), { plan: { totalReps: 10 } });
     expect(over.pacing).toBe('over');

@@ -118,21 +118,26 @@ describe('RepSegmenter between sets', () => {
       return v + deg * Math.sin(Math.PI * u) ** 2;
     });
 
-  it('a small fidget during the pause is partial; a brief dip below rest and a shifted rest pose do not break the next set', () => {
+  it('a fidget during the pause (< fidgetFraction of the ROM) is no rep, a slightly larger one is partial; a brief dip below rest and a shifted rest pose do not break the next set', () => {
     const { signal, seq } = simSignal(p, { noiseDeg: 0.2 });
     const pauseS = seq.reps[5]!.endS;
     const cases = [
-      { name: 'fidget', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 8, 6), reps: 13 },
+      { name: 'fidget', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 8, 6), reps: 12 },
+      { name: 'fidget reported (fidgetFraction 0)', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 8, 6), reps: 13, params: { fidgetFraction: 0 } },
+      { name: 'small movement (between fidgetFraction and newSetFraction)', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 8, 16), reps: 13 },
       { name: 'dip', a: bump(signal.tS, signal.angleDeg, pauseS + 6, pauseS + 9, -40), reps: 12 },
       // The rest pose moves up by 15° during the pause and stays there.
       { name: 'shift', a: signal.angleDeg.map((v, i) => v + (signal.tS[i]! > pauseS + 4 ? Math.min(15, 7.5 * (signal.tS[i]! - pauseS - 4)) : 0)), reps: 12 },
     ];
     for (const c of cases) {
       const sig = { ...signal, angleDeg: c.a };
-      const off = countRepsOffline(sig);
+      const params = 'params' in c ? c.params : {};
+      const off = countRepsOffline(sig, params);
       expect(off.count, c.name).toBe(12);
       expect(off.reps, c.name).toHaveLength(c.reps);
-      expect(stream(new RepSegmenter(), sig.tS, sig.angleDeg).filter((r) => !r.partial), c.name).toHaveLength(12);
+      const live = stream(new RepSegmenter(params), sig.tS, sig.angleDeg);
+      expect(live.filter((r) => !r.partial), c.name).toHaveLength(12);
+      expect(live, c.name).toHaveLength(c.reps);
       const second = off.reps.filter((r) => !r.partial && r.startS > pauseS);
       second.forEach((r, i) => {
         expect(Math.abs(r.startS - seq.reps[6 + i]!.startS), `${c.name} rep ${i}`).toBeLessThan(0.2);
