@@ -19,11 +19,12 @@
  *
  * `--write` puts the table and the command into bench/RESULTS.md between the eval:pt-template markers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseDelimited } from '../src/io/delimited';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeResultsSection } from './lib/results';
+import { UCI_RATE_HZ as RATE_HZ, readUciUnit as readUnit, uciDatasetDir } from './lib/uciPt';
 import { estimateOrientationOffline } from '../src/fusion/offline';
-import type { InertialBlock, SampleBlock } from '../src/samples/block';
+import type { InertialBlock } from '../src/samples/block';
 import * as quat from '../src/math/quat';
 import { symmetricEigen } from '../src/math/symmetricEigen';
 import { percentile } from '../src/math/stats';
@@ -33,8 +34,6 @@ import { dominantRotationSignal } from '../src/reps/dominantRotation';
 import { countRepsOffline } from '../src/reps/offline';
 
 const DEG = 180 / Math.PI;
-const RATE_HZ = 25;
-const COLUMNS = 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z';
 const SUBJECTS = [1, 2, 3];
 const EXERCISES = [1, 2, 3, 4, 5, 6, 7, 8];
 const TYPES = ['correct', 'too-fast', 'too-low'] as const;
@@ -58,27 +57,8 @@ const mainConfig: Config = {
 /** `--tolerances=rom,tempo,shape`: override the template tolerances (sensitivity checks). */
 const tolArg = args.find((a) => a.startsWith('--tolerances='))?.slice('--tolerances='.length).split(',').map(Number);
 const templateOptions = tolArg ? { romTolerance: tolArg[0]!, tempoTolerance: tolArg[1]!, shapeTolerance: tolArg[2]! } : {};
-const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
-if (!existsSync(dir)) {
-  process.stderr.write(`eval-pt-template: no directory ${dir}\n`);
-  process.exit(2);
-}
+const dir = uciDatasetDir(args, 'eval-pt-template');
 
-function readUnit(file: string): InertialBlock {
-  const blocks: SampleBlock[] = parseDelimited(readFileSync(file, 'utf8'), { columns: COLUMNS, rateHz: RATE_HZ, file });
-  let n = 0;
-  for (const b of blocks) n += b.tS.length;
-  const tS = new Float64Array(n), accMS2 = new Float64Array(3 * n), gyrRadS = new Float64Array(3 * n);
-  let k = 0;
-  for (const b of blocks) {
-    if (!b.accMS2 || !b.gyrRadS) throw new Error(`${file}: block without accelerometer/gyroscope`);
-    tS.set(b.tS, k);
-    accMS2.set(b.accMS2, 3 * k);
-    gyrRadS.set(b.gyrRadS, 3 * k);
-    k += b.tS.length;
-  }
-  return { info: { ...blocks[0]!.info, rateHz: RATE_HZ }, tS, accMS2, gyrRadS };
-}
 
 /** Signed in-plane angle of the sensor's up direction from the rest reference at [refFromS, refToS]. */
 function planeAngleSignal(block: InertialBlock, refFromS: number, refToS: number, name: string): MovementSignal {
@@ -290,11 +270,7 @@ const table = lines.join('\n');
 process.stdout.write(`${table}\n\n(${elapsedS.toFixed(1)} s)\n`);
 
 if (write) {
-  const path = join(import.meta.dirname, '..', 'bench', 'RESULTS.md');
-  const begin = '<!-- eval:pt-template:begin -->';
-  const end = '<!-- eval:pt-template:end -->';
-  const block = [
-    begin,
+  const path = writeResultsSection('eval:pt-template', [
     '## Rep quality: template labels on UCI PT',
     '',
     `Subjects s1–s3, 8 exercises, unit 2 (unit 4 for exercise 2), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; produced by \`npm run eval:pt-template -- ../shared/datasets/uci-pt --write\` (scripts/eval-pt-template.ts) in ${elapsedS.toFixed(1)} s.`,
@@ -310,12 +286,6 @@ if (write) {
       'so the test\'s too-fast reps (full ROM, ~40 % of the correct tempo) sit nearer the correct template rep; most of the remaining errors are there. ' +
       's3 e4 — the rest pose shifts between reps (see eval:pt). The plane-angle baseline\'s percentage is over fewer reps (its simple segmenter misses some, which do not count against it; extras do). ' +
       'Session-relative tempo (the same half-and-half blend as ROM) was tried: 96 % / 93 % at weight 0.25, 95 % / 90 % at 0.75 — not adopted.',
-    end,
-  ].join('\n');
-  let text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const a = text.indexOf(begin), b = text.indexOf(end);
-  if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + end.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, text);
+  ]);
   process.stdout.write(`wrote ${path}\n`);
 }

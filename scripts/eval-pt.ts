@@ -18,18 +18,16 @@
  *
  * `--write` puts the table and the command into bench/RESULTS.md between the eval:pt markers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseDelimited } from '../src/io/delimited';
-import type { InertialBlock, SampleBlock } from '../src/samples/block';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeResultsSection } from './lib/results';
+import { UCI_RATE_HZ as RATE_HZ, readUciUnit as readUnit, uciDatasetDir } from './lib/uciPt';
 import { countRepsOffline } from '../src/reps/offline';
 import { dominantRotationSignal, DominantRotationTracker } from '../src/reps/dominantRotation';
 import { RepSegmenter } from '../src/reps/segmenter';
 import type { Rep } from '../src/reps/rep';
 import { percentile } from '../src/math/stats';
 
-const RATE_HZ = 25;
-const COLUMNS = 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z';
 const SUBJECTS = ['s1', 's2', 's3'];
 const EXERCISES = [1, 2, 3, 4, 5, 6, 7, 8];
 const WINDOWS_S: Array<[number, number]> = [
@@ -44,27 +42,8 @@ const write = args.includes('--write');
 const verbose = args.includes('--verbose');
 /** `--method=inclination` evaluates the other angle definition (for comparison; the default is the configuration reported). */
 const method = args.find((a) => a.startsWith('--method='))?.slice('--method='.length) === 'inclination' ? 'inclination' : 'orientation';
-const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
-if (!existsSync(dir)) {
-  process.stderr.write(`eval-pt: no directory ${dir}\n`);
-  process.exit(2);
-}
+const dir = uciDatasetDir(args, 'eval-pt');
 
-function readUnit(file: string): InertialBlock {
-  const blocks: SampleBlock[] = parseDelimited(readFileSync(file, 'utf8'), { columns: COLUMNS, rateHz: RATE_HZ, file });
-  let n = 0;
-  for (const b of blocks) n += b.tS.length;
-  const tS = new Float64Array(n), accMS2 = new Float64Array(3 * n), gyrRadS = new Float64Array(3 * n);
-  let k = 0;
-  for (const b of blocks) {
-    if (!b.accMS2 || !b.gyrRadS) throw new Error(`${file}: block without accelerometer/gyroscope`);
-    tS.set(b.tS, k);
-    accMS2.set(b.accMS2, 3 * k);
-    gyrRadS.set(b.gyrRadS, 3 * k);
-    k += b.tS.length;
-  }
-  return { info: { ...blocks[0]!.info, rateHz: RATE_HZ }, tS, accMS2, gyrRadS };
-}
 
 /** s1's labelled reps: [start, end] in s (sample index / 25 Hz, indices 1-based as the time index). */
 function readLabels(file: string): Array<[number, number]> {
@@ -257,11 +236,7 @@ process.stdout.write(table + '\n');
 process.stdout.write(`\n(${rows.length} recordings in ${elapsedS.toFixed(1)} s)\n`);
 
 if (write) {
-  const path = join(import.meta.dirname, '..', 'bench', 'RESULTS.md');
-  const begin = '<!-- eval:pt:begin -->';
-  const end = '<!-- eval:pt:end -->';
-  const body = [
-    begin,
+  const path = writeResultsSection('eval:pt', [
     '## Repetition counting on UCI PT',
     '',
     `Subjects s1–s3, exercises 1–8, unit 2 (unit 4 for exercise 2), test.txt; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
@@ -287,13 +262,6 @@ if (write) {
       'the low stretches last ~3.5 s like the template recording\'s 3 s holds, and the opposite direction counts worse (8 / 9 / 8) — ' +
       'the signal itself does not support "the dips are the rests" there. Movements below `fidgetFraction` (20 %) of the reference ROM are fidgets, not reps ' +
       '(they were listed as partial before: s3 e5 had five in the pauses); the one count lost with it is s3 e5 [160,end) (a 18° rep after a 45° one at the start of a set is partial).',
-    end,
-  ].join('\n');
-  let text = readFileSync(path, 'utf8');
-  const a = text.indexOf(begin);
-  const b = text.indexOf(end);
-  if (a >= 0 && b > a) text = text.slice(0, a) + body + text.slice(b + end.length);
-  else text = text.replace(/\n*$/, '\n\n') + body + '\n';
-  writeFileSync(path, text);
+  ]);
   process.stdout.write(`wrote ${path}\n`);
 }

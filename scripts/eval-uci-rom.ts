@@ -28,17 +28,15 @@
  *
  * `--write` puts the table and the command into bench/RESULTS.md between the eval:uci-rom markers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseDelimited } from '../src/io/delimited';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeResultsSection } from './lib/results';
+import { UCI_RATE_HZ as RATE_HZ, readUciUnit as readUnit, uciDatasetDir } from './lib/uciPt';
 import { estimateOrientationOffline } from '../src/fusion/offline';
-import type { InertialBlock, SampleBlock } from '../src/samples/block';
 import * as quat from '../src/math/quat';
 import { percentile } from '../src/math/stats';
 
 const DEG = 180 / Math.PI;
-const RATE_HZ = 25;
-const COLUMNS = 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z';
 const SUBJECTS = ['s1', 's2', 's3'];
 /** Half-width of the moving-minimum baseline of the excursion, s (longer than a 5 s hold plus the movement). */
 const BASELINE_HALF_S = 6;
@@ -71,34 +69,10 @@ const WINDOWS_S: Array<[number, number]> = [
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
-const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'uci-pt'));
-if (!existsSync(dir)) {
-  process.stderr.write(`eval-uci-rom: no directory ${dir}\n`);
-  process.exit(2);
-}
+const dir = uciDatasetDir(args, 'eval-uci-rom');
 
 /** One inertial block from the parser's chunks. */
-function concat(blocks: SampleBlock[], file: string): InertialBlock {
-  let n = 0;
-  for (const b of blocks) n += b.tS.length;
-  const tS = new Float64Array(n);
-  const accMS2 = new Float64Array(3 * n);
-  const gyrRadS = new Float64Array(3 * n);
-  let k = 0;
-  for (const b of blocks) {
-    if (!b.accMS2 || !b.gyrRadS) throw new Error(`${file}: block without accelerometer/gyroscope`);
-    if (b.gapBeforeS !== undefined && b.gapBeforeS > 0 && k > 0) throw new Error(`${file}: gap of ${b.gapBeforeS} s in the recording`);
-    tS.set(b.tS, k);
-    accMS2.set(b.accMS2, 3 * k);
-    gyrRadS.set(b.gyrRadS, 3 * k);
-    k += b.tS.length;
-  }
-  return { info: { ...blocks[0]!.info, rateHz: RATE_HZ }, tS, accMS2, gyrRadS };
-}
 
-function readUnit(file: string): InertialBlock {
-  return concat(parseDelimited(readFileSync(file, 'utf8'), { columns: COLUMNS, rateHz: RATE_HZ, file }), file);
-}
 
 /** Up direction in the sensor frame per sample, interleaved xyz. */
 function upInSensor(q: Float64Array, n: number): Float64Array {
@@ -307,11 +281,7 @@ process.stdout.write(table + '\n');
 process.stdout.write(`\n(${cells.length} cells in ${elapsedS.toFixed(1)} s)\n`);
 
 if (write) {
-  const path = join(import.meta.dirname, '..', 'bench', 'RESULTS.md');
-  const begin = '<!-- eval:uci-rom:begin -->';
-  const end = '<!-- eval:uci-rom:end -->';
-  const body = [
-    begin,
+  const path = writeResultsSection('eval:uci-rom', [
     '## UCI PT: single-sensor ROM, correct vs too fast vs low amplitude (issue 5)',
     '',
     `Subjects s1–s3, test.txt, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; produced by ` +
@@ -328,13 +298,6 @@ if (write) {
       'hand-labelled boundaries of s1/eK/test_times.csv.',
     '',
     table,
-    end,
-  ].join('\n');
-  let text = readFileSync(path, 'utf8');
-  const a = text.indexOf(begin);
-  const b = text.indexOf(end);
-  if (a >= 0 && b > a) text = text.slice(0, a) + body + text.slice(b + end.length);
-  else text = text.replace(/\n*$/, '\n\n') + body + '\n';
-  writeFileSync(path, text);
+  ]);
   process.stdout.write(`wrote ${path}\n`);
 }
