@@ -16,6 +16,7 @@ export * from './math/euler';
 export * from './math/butterworth';
 export * from './math/errors';
 export { symmetricEigen } from './math/symmetricEigen';
+export { indexAtOrAfter } from './math/search';
 
 // samples/ — the SampleBlock every stage shares, units, validation, resampling, alignment.
 export * from './samples/block';

@@ -2,6 +2,7 @@
  * Small helpers over a {@link MovementSignal}: its sample rate, the samples of a time window,
  * and a smoothed angular velocity that never differentiates across a gap.
  */
+import { indexAtOrAfter } from '../math/search';
 import { filtfiltInPlace } from '../math/butterworth';
 import type { MovementSignal } from '../reps/rep';
 import { QualityInputError } from './errors';
@@ -29,16 +30,6 @@ export function signalRateHz(signal: MovementSignal): number {
   return 1 / dt;
 }
 
-/** First sample index with tS ≥ t (binary search); n when none. */
-export function indexAtOrAfter(tS: Float64Array, t: number): number {
-  let lo = 0, hi = tS.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tS[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Sample index range [i0, i1] (inclusive) covering [startS, endS]; throws when it holds < 2 samples. */
 export function windowIndices(signal: MovementSignal, startS: number, endS: number, what = 'rep'): [number, number] {

@@ -13,7 +13,8 @@
  * a bump in the rest.
  */
 import type { MovementSignal } from '../reps/rep';
-import { indexAtOrAfter, signalRateHz, smoothedVelocity, windowIndices, type VelocityOptions } from './signal';
+import { indexAtOrAfter } from '../math/search';
+import { signalRateHz, smoothedVelocity, windowIndices, type VelocityOptions } from './signal';
 
 export interface RefineOptions extends VelocityOptions {
   /** How far a boundary may move outwards, s. Default 2; 0 leaves windows as given. */

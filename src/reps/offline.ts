@@ -5,6 +5,7 @@
  * zero-phase smoothed copy of the signal (same cut-off, filtered forward and backward), which
  * has no lag to compensate and keeps the true shape of onsets and returns.
  */
+import { indexAtOrAfter } from '../math/search';
 import { placeBoundaries, type RepLandmarks, type RepTimes, type SampleSource } from './boundaries';
 import { REP_NO_HOLD, type MovementSignal, type Rep } from './rep';
 import { RepSegmenter } from './segmenter';
@@ -84,16 +85,6 @@ export function smoothZeroPhase(tS: ArrayLike<number>, angleDeg: ArrayLike<numbe
   return out;
 }
 
-/** First index with tS[i] ≥ t (binary search; tS increasing). */
-function indexAtOrAfter(tS: ArrayLike<number>, t: number): number {
-  let lo = 0, hi = tS.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tS[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** One still stretch of the smoothed signal: [i0, i1) and its mean level. */
 interface IdleStretch {
