@@ -21,7 +21,7 @@ import type { ScoredRep, SessionSummary } from '../quality/types';
 import { decimateMinMax } from '../report/model';
 import type { AnalysisReport, ReportSensor } from '../report/model';
 import { countRepsOffline } from '../reps/offline';
-import { dominantRotationSignal } from '../reps/dominantRotation';
+import { dominantRotationSignal, type DominantRotationSignal } from '../reps/dominantRotation';
 import { requireInertial } from '../samples/block';
 import { REP_GAP } from '../reps/rep';
 import type { MovementSignal, Rep } from '../reps/rep';
@@ -35,6 +35,12 @@ import { JointDataError } from './errors';
 import { joinBlocks, readSensorBlocks } from './jointCalibration';
 import { VERSION } from './version';
 
+
+/**
+ * Below this share of a sensor's rotation about its principal axis the motion is not a
+ * single-axis exercise (UCI PT exercises: 0.62–0.99; free multi-axis motion: 0.42–0.51).
+ */
+const MIN_AXIS_SHARE = 0.55;
 /** Points of the signal kept for the report's plot (min/max per bucket, so peaks survive). */
 const PLOT_POINTS = 2400;
 
@@ -193,6 +199,12 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
   block ??= joinBlocks(await readSensorBlocks(recs, sensor, path));
   if (block.tS.length < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${block.tS.length} samples`);
   const signal = dominantRotationSignal(requireInertial(block, 'reps'));
+  if (signal.axisShare < MIN_AXIS_SHARE) {
+    notes.push(
+      `'${sensor}' has no dominant rotation axis (${(100 * signal.axisShare).toFixed(0)} % of its rotation about the main axis, below ${(100 * MIN_AXIS_SHARE).toFixed(0)} %): ` +
+        'this is not a single-axis exercise, so the automatic signal and its rep count are unreliable (reps flagged multi-axis); give --joint/--proximal/--distal for a joint angle',
+    );
+  }
   const rec = recs.find((r) => r.sensorId === sensor)!;
   return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length };
 }
@@ -321,6 +333,9 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
     scored = scoreReps(signal, reps, tpl ? { template: tpl.template } : {});
   } catch (e) {
     return qualityError(path, e);
+  }
+  if ('axisShare' in signal && (signal as DominantRotationSignal).axisShare < MIN_AXIS_SHARE) {
+    scored = scored.map((r) => ({ ...r, flags: [...r.flags, 'multi-axis'] }));
   }
   const summary = summariseSession(scored, plan ? { plan } : {});
   const notes = [...src.notes];

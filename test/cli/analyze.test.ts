@@ -149,6 +149,17 @@ describe('kinemetry analyze', () => {
     }
   });
 
+  it('multi-axis motion (free-motion) is not passed off as an exercise: a note, and every rep flagged multi-axis', async () => {
+    const free = JSON.parse((await run('analyze', 'fixtures/free-motion', '--json')).stdout) as AnalyzeJson;
+    expect(free.notes.join(' ')).toMatch(/no dominant rotation axis .* unreliable/);
+    expect(free.reps.length).toBeGreaterThan(0);
+    for (const rep of free.reps) expect(rep.flags).toContain('multi-axis');
+    // A real single-axis exercise is not flagged.
+    const uci = JSON.parse((await run('analyze', UCI, '--json')).stdout) as AnalyzeJson;
+    expect(uci.notes.join(' ')).not.toMatch(/no dominant rotation axis/);
+    for (const rep of uci.reps) expect(rep.flags).not.toContain('multi-axis');
+  });
+
   it('joint mode: knee flexion from thigh + shank, with the ROM summary against the AAOS norm', async () => {
     const r = await run('analyze', 'fixtures/knee-flexion', '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'static:0.2-1.8', '--json');
     expect(r.stderr).toBe('');

@@ -11,6 +11,7 @@ import { countRepsOffline } from '../../src/reps/offline';
 import type { MovementSignal, Rep } from '../../src/reps/rep';
 import { RepSegmenter } from '../../src/reps/segmenter';
 import { concatBlocks, requireInertial, type InertialBlock } from '../../src/samples/block';
+import type { ReadSessionOptions } from '../../src/io/node/session';
 
 const root = join(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -109,4 +110,36 @@ describe('reps on the bundled fixtures', () => {
     expect(still.totalRotationDeg).toBeLessThan(0.05 * moving.totalRotationDeg);
     expect(streamImu(block)).toHaveLength(0);
   });
+});
+
+/** Every recording bundled in fixtures/ (test/cli/analyze.test.ts checks that list is complete). */
+const ALL: readonly { path: string; options?: ReadSessionOptions }[] = [
+  { path: 'knee-flexion' },
+  { path: 'knee-swing' },
+  { path: 'shoulder-abduction' },
+  { path: 'free-motion' },
+  { path: 'uci-pt/s1-e6-u2-test-first2sets.csv' },
+  { path: 'uci-pt/s1-e1-u2-test-first20s.txt', options: { format: 'delimited', rateHz: 25, columns: 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z' } },
+  { path: 'xsens/MT_00B4A1C2_walk-000.txt' },
+  { path: 'broad/01_undisturbed_slow_rotation_A_slice.mat' },
+];
+
+describe('streaming and offline agree on the count on every fixture', () => {
+  for (const f of ALL) {
+    it(f.path, async () => {
+      const session = await readSession(join(root, f.path), f.options ?? {});
+      for (const rec of session.recordings) {
+        const blocks = [];
+        for await (const b of rec.blocks()) blocks.push(requireInertial(b, 'test'));
+        const block = concatBlocks(blocks).block;
+        const signal = dominantRotationSignal(block);
+        const off = countRepsOffline(signal).count;
+        // The segmenter itself: streaming over the same signal = offline, always.
+        expect(streamSignal(signal).filter((r) => !r.partial), `${rec.sensorId}: segmenter`).toHaveLength(off);
+        // Fully live (causal fusion, axis from the warm-up) = offline wherever the motion has a
+        // dominant axis; without one (multi-axis motion, flagged by analyze) the two axes may differ.
+        if (signal.axisShare >= 0.55) expect(streamImu(block).filter((r) => !r.partial), `${rec.sensorId}: live from the IMU`).toHaveLength(off);
+      }
+    });
+  }
 });
