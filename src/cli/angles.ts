@@ -822,12 +822,29 @@ alignment the relative heading is lost there: quality 'poor', uncertainty 180).
 Calibration: static:<t0>-<t1> takes a still neutral pose between t0 and t1 s (segment long axis
 up); the rotation about it comes from the functional joint axis when the movement reveals it,
 else from the neutral pose (the proximal segment has the distal segment's orientation then),
-else the sensor z axis is assumed lateral (quality 'poor'). functional (default) needs both
-joint axes from the movement, so the proximal segment must move too (and a still first
-second in the neutral pose for the long axis). --joint hinge is a generic 1-DoF joint: one
-column angle_deg about the functional axis, zero at the first sample.
-The axis sign is chosen so the movement is mainly positive. A calibration that fails exits 1
-with the reason; a low-confidence one is still written and reported 'poor'.
+else the sensor z axis is assumed lateral (quality 'poor').
+functional (default) is magnetometer-free and needs a still neutral pose (both segments as in
+anatomical neutral) and movement of BOTH segments; per joint:
+  knee, ankle, hinge: the hinge axis from the whole recording (or move1), heading aligned
+    continuously from it. --joint hinge is a generic 1-DoF joint: one column angle_deg about
+    the functional axis, zero at the first sample.
+  elbow (flexion + pronation), wrist (flexion + deviation): 2-DoF axes and the heading from the
+    whole recording (or move1), then the heading refitted over 8 s windows. Flexion is taken as
+    positive away from neutral.
+  hip, shoulder, trunk, neck (ball joints): two single-plane calibration movements, each from
+    neutral and back (repeats are fine): hip flexion then hip abduction; shoulder abduction
+    then flexion; trunk/neck flexion then lateral flexion. The first gives the mounts, the
+    second checks them (quality 'poor' when its axis is off by > 5° or it is missing); the
+    heading is held after them (its uncertainty grows with the 6D drift).
+By default the windows are found in the recording: the neutral pose is the first still
+period (≥ 0.5 s, at most 3 s used), the movements the first two bouts after it that tilt the
+distal segment ≥ 15° about different axes; the summary says which windows were used. Give
+them with functional:neutral=<t0>-<t1>[,move1=<t0>-<t1>][,move2=<t0>-<t1>] (s; any key left
+out is still found automatically), e.g. --calibrate functional:neutral=0-2,move1=3-11,move2=12-20.
+A window outside the recording, a missing neutral pose or first movement, or one too small to
+find an axis exits 1 with the reason (one line); a low-confidence result is written and
+reported 'poor' with the reason.
+The hinge axis sign is chosen so the movement is mainly positive.
 The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal;
 extremes of the angles low-passed at 6 Hz, the CSV keeps the raw angles) goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
   options: {
@@ -843,7 +860,7 @@ extremes of the angles low-passed at 6 Hz, the CSV keeps the raw angles) goes to
     ['--proximal SENSOR', 'sensor on the proximal segment (e.g. thigh for the knee)'],
     ['--distal SENSOR', 'sensor on the distal segment (e.g. shank)'],
     ['--side left|right', 'body side of a limb joint (default right)'],
-    ['--calibrate HOW', 'functional (default) or static:<t0>-<t1> (still neutral pose, s)'],
+    ['--calibrate HOW', 'functional (default; windows found automatically), functional:neutral=<t0>-<t1>[,move1=<t0>-<t1>][,move2=<t0>-<t1>] (s), or static:<t0>-<t1> (still neutral pose, s)'],
     ['--mag', 'use the magnetometers (9D); default is magnetometer-free 6D'],
   ],
   run,
