@@ -299,8 +299,9 @@ function windowSeconds(al: AlignedBlocks, w: [number, number] | undefined): Wind
 
 /** [i0, i1) of a given window; exit-1 error when it is not inside the recording or too short. */
 function givenWindow(al: AlignedBlocks, w: WindowS, key: string, path: string): [number, number] {
-  const t = al.tS, n = t.length, dt = 1 / al.rateHz;
-  if (w[0] < t[0]! - dt || w[1] > t[n - 1]! + dt) {
+  // Tolerance: a window may end at the nominal duration (one sample period after the last sample) or a little beyond.
+  const t = al.tS, n = t.length, tol = Math.max(1 / al.rateHz, 0.05) + 1e-6;
+  if (w[0] < t[0]! - tol || w[1] > t[n - 1]! + tol) {
     throw new JointDataError(`${path}: calibration failed: window ${key}=${w[0]}-${w[1]} s is outside the recording (${fmtS(t[0]!)}–${fmtS(t[n - 1]!)} s)`);
   }
   let i0 = 0;

@@ -408,4 +408,15 @@ describe('kinemetry angles --calibrate functional per joint model (2-DoF elbow, 
     expect(m2.stderr).toMatch(/move2 is for ball joints/);
     expect((await run('angles', '--help')).stdout).toMatch(/functional:neutral=<t0>-<t1>\[,move1=<t0>-<t1>\]\[,move2=<t0>-<t1>\]/);
   });
+
+  it('hinge joint with given windows: the axis from move1 (ending at the nominal duration is inside); a still move1 → exit 1', async () => {
+    const ok = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional:neutral=0-1.8,move1=2-20', '-o', join(dir, 'swing-given.csv'));
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/calibration functional: good\n {2}functional hinge model: neutral pose 0–1\.8 s \(given\), axes from 2\.01–19\.99 s \(given\)/);
+    const f = await scores(join(dir, 'swing-given.csv'), SWING, { summary: { flexion_deg: { rangeDeg: NaN } } } as unknown as FunctionalJson, { flexion_deg: 'knee_flexion_deg' });
+    expect(f.flexion_deg!.rmse).toBeLessThan(2);
+    const still = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional:neutral=0-1.8,move1=0.1-1.8');
+    expect(still.code).toBe(1);
+    expect(still.stderr).toMatch(/calibration failed: functional: too little movement/);
+  });
 });
