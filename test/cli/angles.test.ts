@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalCsvText } from '../../src/io/canonicalCsvWriter';
 import { kneeSwingScenario } from '../../src/sim/scenarios';
+import { shoulderAcceptance } from '../kinematics/acceptanceScenarios';
 import { simulate } from '../../src/sim/simulate';
 import { run } from './run';
 
@@ -418,5 +419,73 @@ describe('kinemetry angles --calibrate functional per joint model (2-DoF elbow, 
     const still = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional:neutral=0-1.8,move1=0.1-1.8');
     expect(still.code).toBe(1);
     expect(still.stderr).toMatch(/calibration failed: functional: too little movement/);
+  });
+
+  /** A copy of a session with one sensor turned 180° about its x axis (acc and gyro y, z negated). */
+  async function flipped(session: string, sensor: string, name: string): Promise<string> {
+    const s = join(dir, name);
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(session, 'truth/angles.csv'), 'utf8'));
+    for (const id of session === ELBOW ? ['upperArm', 'forearm'] : ['pelvis', 'thigh']) {
+      let text = await readFile(join(session, `${id}.csv`), 'utf8');
+      if (id === sensor) {
+        text = text.split('\n').map((l) => {
+          if (!/^\d/.test(l)) return l;
+          const c = l.split(',');
+          for (const k of [2, 3, 5, 6]) c[k] = String(-Number(c[k]));
+          return c.join(',');
+        }).join('\n');
+      }
+      await writeFile(join(s, `${id}.csv`), text);
+    }
+    return s;
+  }
+
+  it('axis signs come from the data, not the strapping: a distal sensor turned 180° gives the same angles (elbow, hip)', async () => {
+    const e = await flipped(ELBOW, 'forearm', 'elbow-flipped');
+    const re = await run('angles', e, ...ELBOW_ARGS, '-o', join(dir, 'elbow-flipped.csv'), '--json');
+    expect(re.code).toBe(0);
+    const je = JSON.parse(re.stdout) as FunctionalJson;
+    expect(je.calibration.quality).toBe('good');
+    expectAccurate('elbow-2dof, forearm sensor flipped', await scores(join(dir, 'elbow-flipped.csv'), e, je, { flexion_deg: 'elbow_flexion_deg', pronation_deg: 'elbow_pronation_deg' }));
+    const h = await flipped(HIP, 'thigh', 'hip-flipped');
+    const rh = await run('angles', h, ...HIP_ARGS, '-o', join(dir, 'hip-flipped.csv'), '--json');
+    expect(rh.code).toBe(0);
+    const jh = JSON.parse(rh.stdout) as FunctionalJson;
+    expect(jh.calibration.quality).toBe('good');
+    expectAccurate('hip-ball, thigh sensor flipped', await scores(join(dir, 'hip-flipped.csv'), h, jh, { flexion_deg: 'hip_flexion_deg', adduction_deg: 'hip_adduction_deg', rotation_deg: 'hip_rotation_deg' }));
+  });
+
+  it('shoulder (ball joint, Y-X-Y): abduction then flexion found automatically; elevation to 170°, plane and axial rotation accurate (simulated, 50 Hz)', async () => {
+    const sc = { ...shoulderAcceptance({ noise: true, seed: 3 }), durationS: 34 };
+    const sim = simulate(sc, { rateHz: 50, seed: 3 });
+    const s = join(dir, 'shoulder');
+    await mkdir(s);
+    for (const id of ['thorax', 'upperArm']) await writeFile(join(s, `${id}.csv`), canonicalCsvText(sim.blocks[id]!));
+    const out = join(dir, 'shoulder.csv');
+    const r = await run('angles', s, '--joint', 'shoulder', '--proximal', 'thorax', '--distal', 'upperArm', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('good');
+    expect(json.calibration.functional.source).toEqual({ neutral: 'automatic', move1: 'automatic', move2: 'automatic' });
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const tj = sim.truth.joints.shoulder!.anglesRad;
+    const D = 180 / Math.PI, wrap = (x: number): number => ((x + 540) % 360) - 180;
+    let se = 0, sp = 0, sr = 0, m = 0, lo = Infinity, hi = -Infinity;
+    csv.t!.forEach((_, i) => {
+      const e = tj.elevation![i]! * D;
+      se += (csv.elevation_deg![i]! - e) ** 2;
+      lo = Math.min(lo, e); hi = Math.max(hi, e);
+      if (e > 20 && e < 160) { // plane and axial rotation are defined away from the gimbal locks
+        sp += wrap(csv.planeOfElevation_deg![i]! - tj.planeOfElevation![i]! * D) ** 2;
+        sr += wrap(csv.rotation_deg![i]! - tj.axialRotation![i]! * D) ** 2;
+        m++;
+      }
+    });
+    const rmse = [Math.sqrt(sp / m), Math.sqrt(se / csv.t!.length), Math.sqrt(sr / m)];
+    const romErr = Math.abs(json.summary.elevation_deg!.rangeDeg - (hi - lo));
+    console.log(`angles CLI shoulder: RMSE plane/elevation/axial ${rmse.map((v) => v.toFixed(2)).join('/')}°, elevation ROM error ${romErr.toFixed(2)}°`);
+    for (const v of rmse) expect(v).toBeLessThan(2);
+    expect(romErr).toBeLessThan(2);
   });
 });
