@@ -5,8 +5,11 @@
  *
  * Pipeline: read both sensors → one clock (alignBlocks; rows where either sensor is missing are
  * written with empty angle cells and counted) → offline VQF orientation per sensor (6D unless
- * `--mag`) → sensor-to-segment calibration (static pose or functional hinge axes) →
- * magnetometer-free heading alignment when both joint axes are known → JointAngleStage.
+ * `--mag`) → sensor-to-segment calibration (static pose, or functional per joint model: hinge
+ * axes for knee/ankle/hinge, 2-DoF axes for elbow/wrist, two single-plane calibration movements
+ * for hip/shoulder/trunk/neck; windows found by `detectCalibrationWindows` or given as
+ * `functional:neutral=…,move1=…,move2=…`) → magnetometer-free heading alignment (hinge:
+ * streaming; 2-DoF: windowed refit; ball: held after calibration) → JointAngleStage.
  */
 import { readSession } from '../io/node/session';
 import type { SessionRecording } from '../io/node/session';
@@ -366,8 +369,10 @@ function calibrateTwoDof(inp: Inputs, m: FunctionalJointModel, side: Side, proxN
   if (!nw) throw new JointDataError(noNeutralMessage(path));
   const n = al.tS.length;
   const mv = inp.windows.move1 ?? [0, n];
-  const range: [number, number] = [Math.min(nw[0], mv[0]), Math.max(nw[1], mv[1])];
   const im = validSampleIn(inp, nw[0], nw[1]);
+  // One 6D heading frame pair per run: the fit (constant δ) must stay inside the run of the neutral pose.
+  const calRun = inp.runs.find(([r0, r1]) => im >= r0 && im < r1);
+  const range: [number, number] = [Math.max(calRun?.[0] ?? 0, Math.min(nw[0], mv[0])), Math.min(calRun?.[1] ?? n, Math.max(nw[1], mv[1]))];
   const A1 = m.first!(side), A2 = m.second!;
   const stillAcc = finiteRows3(a.accMS2!, nw[0], nw[1]), stillGyr = finiteRows3(a.gyrRadS!, nw[0], nw[1]);
   const base = {
@@ -415,7 +420,6 @@ function calibrateTwoDof(inp: Inputs, m: FunctionalJointModel, side: Side, proxN
   const proximal = mountOfResult(c.proximal, c.proximalCovarianceRad2, source);
   const distal = mountOfResult(c.distal, c.distalCovarianceRad2, source);
   // δ over time (the two 6D headings drift apart), in the run of the calibration; after a long gap the relative heading is lost.
-  const calRun = inp.runs.find(([r0, r1]) => im >= r0 && im < r1);
   const delta = new Float64Array(n);
   if (calRun) {
     const d = delta.subarray(calRun[0], calRun[1]);

@@ -488,4 +488,26 @@ describe('kinemetry angles --calibrate functional per joint model (2-DoF elbow, 
     for (const v of rmse) expect(v).toBeLessThan(2);
     expect(romErr).toBeLessThan(2);
   });
+
+  it('2-DoF with a 0.6 s gap in the distal sensor: axes fitted in the run of the neutral pose, flagged poor, uncertainty 180 after the gap', async () => {
+    const s = join(dir, 'elbow-gap');
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(ELBOW, 'truth/angles.csv'), 'utf8'));
+    await writeFile(join(s, 'upperArm.csv'), await readFile(join(ELBOW, 'upperArm.csv'), 'utf8'));
+    const lines = (await readFile(join(ELBOW, 'forearm.csv'), 'utf8')).trimEnd().split('\n');
+    await writeFile(join(s, 'forearm.csv'), lines.filter((l) => !/^\d/.test(l) || !(Number(l.split(',')[0]) >= 25 && Number(l.split(',')[0]) < 25.6)).join('\n') + '\n');
+    const out = join(dir, 'elbow-gap.csv');
+    const r = await run('angles', s, ...ELBOW_ARGS, '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/gap\(s\) longer than 0.25 s: the relative heading is only known in the run of the neutral pose/);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const after = csv.t!.findIndex((t) => t > 26);
+    expect(csv.flexion_unc_deg![after]).toBe(180);
+    const before = csv.t!.map((t, i) => (t < 25 ? i : -1)).filter((i) => i >= 0);
+    const truth = parseCsv(await readFile(join(ELBOW, 'truth/angles.csv'), 'utf8'));
+    const se = before.reduce((a, i) => a + (csv.flexion_deg![i]! - truth.elbow_flexion_deg![i]!) ** 2, 0);
+    expect(Math.sqrt(se / before.length)).toBeLessThan(2);
+  });
 });
