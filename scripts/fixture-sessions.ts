@@ -14,6 +14,7 @@ import {
   type Scenario,
   type SimulationResult,
 } from '../src/sim/index';
+import { HIP_ABDUCTION_WINDOW_S, HIP_FLEXION_WINDOW_S, elbowAcceptance, hipAcceptance } from '../test/kinematics/acceptanceScenarios';
 
 /** Printed decimals per channel: each is ≥ 10× finer than the consumer preset's quantisation step. */
 const DIGITS = { tS: 6, accMS2: 4, gyrRadS: 5, magUT: 3, quat: 7, angleDeg: 4 } as const;
@@ -109,7 +110,19 @@ export function buildFixtureSessions(): FixtureSession[] {
   // can find the knee axis in both sensors. 6-axis sensors and no orientation truth keep it small.
   const swingParams = { side: 'right', durationS: 20, leadInS: 2, hipAmplitudeDeg: 25, kneeAmplitudeDeg: 45, facingDeg: 120, noise: 'consumer', softTissue: true, mountErrorDeg: 10, magnetometer: false, seed: 5 } as const;
 
+  // 2-DoF and ball joints for `angles --calibrate functional` (the issue-5 acceptance scenarios,
+  // shortened, at 50 Hz, 6-axis, no orientation truth: small files). Both segments move.
+  const elbowParams = { scenario: 'elbowAcceptance (test/kinematics/acceptanceScenarios.ts)', noise: true, seed: 3, mountErrorDeg: 15, durationS: 30, rateHz: 50 } as const;
+  const elbow: Scenario = { ...elbowAcceptance({ noise: true, seed: 3 }), durationS: elbowParams.durationS, description: 'right elbow: 2 s still neutral pose (arm hanging), then the upper arm sways ±25° while the elbow flexes 10…110° and the forearm pronates ±60°' };
+  const hipParams = {
+    scenario: 'hipAcceptance (test/kinematics/acceptanceScenarios.ts)', noise: true, seed: 3, mountErrorDeg: 15, durationS: 32, rateHz: 50,
+    flexionWindowS: HIP_FLEXION_WINDOW_S, abductionWindowS: HIP_ABDUCTION_WINDOW_S,
+  } as const;
+  const hip: Scenario = { ...hipAcceptance({ noise: true, seed: 3 }), durationS: hipParams.durationS, description: 'right hip: 2 s still neutral pose, pelvis sways ±12°; calibration movements flexion 0→50° twice (3–11 s), abduction 0→35° twice (12–20 s); then free 3-DoF motion' };
+
   return [
+    run('elbow-2dof', elbow, elbowParams, 50, 3, false),
+    run('hip-ball', hip, hipParams, 50, 3, false),
     run('knee-swing', kneeSwingScenario(swingParams), swingParams, rateHz, 5, false),
     run('knee-flexion', kneeWithDrops, { ...kneeParams, shankDrops }, rateHz, 7),
     run('shoulder-abduction', shoulderAbductionScenario(shoulderParams), shoulderParams, rateHz, 11),

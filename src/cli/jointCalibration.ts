@@ -23,18 +23,181 @@ export { JointDataError };
 const DEG = Math.PI / 180;
 
 
-export type CalibrateSpec = { kind: 'functional' } | { kind: 'static'; t0S: number; t1S: number } | { kind: 'identity' };
+/** A time window [t0, t1], s. */
+export type WindowS = readonly [number, number];
 
-/** `functional`, `static:<t0>-<t1>` (s) or, when allowed, `identity`. Throws UsageError. */
+/** Explicit windows of a functional calibration (any subset; the rest is found automatically). */
+export interface FunctionalWindows {
+  /** Still neutral pose. */
+  readonly neutral?: WindowS;
+  /** First calibration movement (hinge / 2-DoF: the movement the axes are fitted on). */
+  readonly move1?: WindowS;
+  /** Second calibration movement (ball joints). */
+  readonly move2?: WindowS;
+}
+
+export type CalibrateSpec =
+  | { kind: 'functional'; windows?: FunctionalWindows }
+  | { kind: 'static'; t0S: number; t1S: number }
+  | { kind: 'identity' };
+
+const CALIBRATE_FORMS = 'functional, functional:neutral=<t0>-<t1>[,move1=<t0>-<t1>][,move2=<t0>-<t1>] or static:<t0>-<t1> (seconds, t1 > t0)';
+
+function parseWindow(text: string): WindowS | undefined {
+  const m = /^([0-9.eE+]+)-([0-9.eE+]+)$/.exec(text);
+  if (!m) return undefined;
+  const t0S = Number(m[1]), t1S = Number(m[2]);
+  return Number.isFinite(t0S) && Number.isFinite(t1S) && t1S > t0S ? [t0S, t1S] : undefined;
+}
+
+/**
+ * `functional`, `functional:neutral=0-2,move1=2-8,move2=8-14` (s; any subset of the three keys),
+ * `static:<t0>-<t1>` (s) or, when allowed, `identity`. Throws UsageError.
+ */
 export function parseCalibrate(text: string, allowIdentity = false): CalibrateSpec {
   if (text === 'functional') return { kind: 'functional' };
   if (allowIdentity && text === 'identity') return { kind: 'identity' };
-  const m = /^static:([0-9.eE+]+)-([0-9.eE+]+)$/.exec(text);
-  if (m) {
-    const t0S = Number(m[1]), t1S = Number(m[2]);
-    if (Number.isFinite(t0S) && Number.isFinite(t1S) && t1S > t0S) return { kind: 'static', t0S, t1S };
+  const bad = (why: string): UsageError => new UsageError(`--calibrate must be ${CALIBRATE_FORMS}${allowIdentity ? ' or identity' : ''}, got '${text}'${why ? `: ${why}` : ''}`);
+  if (text.startsWith('functional:')) {
+    const windows: { neutral?: WindowS; move1?: WindowS; move2?: WindowS } = {};
+    const body = text.slice('functional:'.length);
+    if (body === '') throw bad('no windows after functional:');
+    for (const part of body.split(',')) {
+      const eq = part.indexOf('=');
+      const key = eq < 0 ? part : part.slice(0, eq);
+      if (key !== 'neutral' && key !== 'move1' && key !== 'move2') throw bad(`unknown window '${key}' (neutral, move1, move2)`);
+      if (windows[key]) throw bad(`window '${key}' given twice`);
+      const w = eq < 0 ? undefined : parseWindow(part.slice(eq + 1));
+      if (!w) throw bad(`window ${key} must be <t0>-<t1> in seconds with t1 > t0`);
+      windows[key] = w;
+    }
+    return { kind: 'functional', windows };
   }
-  throw new UsageError(`--calibrate must be functional or static:<t0>-<t1> (seconds, t1 > t0)${allowIdentity ? ' or identity' : ''}, got '${text}'`);
+  const m = /^static:(.*)$/.exec(text);
+  if (m) {
+    const w = parseWindow(m[1]!);
+    if (w) return { kind: 'static', t0S: w[0], t1S: w[1] };
+  }
+  throw bad('');
+}
+
+/** Finds windows of a functional calibration in a recording (see `detectCalibrationWindows`). */
+export interface DetectedWindows {
+  /** Still neutral pose, [i0, i1) on the aligned grid, or undefined when none. */
+  neutral?: [number, number];
+  /** Calibration movement bouts after the neutral pose, in order: [i0, i1) each, distinct axes. */
+  moves: [number, number][];
+}
+
+/** Thresholds of the automatic window detection. */
+const STILL_GYR_RAD_S = 0.1;
+const STILL_MIN_S = 0.5;
+const STILL_MAX_S = 3;
+const BOUT_ON_DEG = 10;
+const BOUT_OFF_DEG = 5;
+const BOUT_MIN_PEAK_DEG = 15;
+const SAME_AXIS_DEG = 35;
+
+function upInSensor(q4n: ArrayLike<number>, i: number, out: number[]): boolean {
+  const w = q4n[4 * i]!, x = q4n[4 * i + 1]!, y = q4n[4 * i + 2]!, z = q4n[4 * i + 3]!;
+  if (!Number.isFinite(w + x + y + z)) return false;
+  // Third row of R(q): global z in sensor coordinates.
+  out[0] = 2 * (x * z - w * y);
+  out[1] = 2 * (y * z + w * x);
+  out[2] = 1 - 2 * (x * x + y * y);
+  return true;
+}
+
+/**
+ * Automatic windows of a functional calibration, from the aligned gyros (3n, NaN where invalid)
+ * and 6D orientations (4n) of both sensors:
+ * - neutral: the first run of ≥ 0.5 s where both gyro norms (0.2 s moving maximum) stay below
+ *   0.1 rad/s, at most its first 3 s, trimmed by 0.1 s at each end;
+ * - movement bouts: after the neutral pose, the distal sensor's tilt away from its neutral
+ *   direction minus the proximal sensor's (heading-free, so 6D is enough) rises above 10° and
+ *   falls back below 5°, with a peak ≥ 15°. Consecutive bouts about the same tilt axis (in the
+ *   distal sensor, within 35°) are one calibration movement; a bout about another axis starts
+ *   the next movement.
+ */
+export function detectCalibrationWindows(tS: ArrayLike<number>, gyrP: ArrayLike<number>, gyrD: ArrayLike<number>, qP: ArrayLike<number>, qD: ArrayLike<number>, rateHz: number): DetectedWindows {
+  const n = tS.length;
+  const half = Math.max(1, Math.round(0.1 * rateHz));
+  const mag = (g: ArrayLike<number>, i: number): number => Math.hypot(g[3 * i]!, g[3 * i + 1]!, g[3 * i + 2]!);
+  const raw = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = mag(gyrP, i), b = mag(gyrD, i);
+    raw[i] = Number.isFinite(a + b) && a < STILL_GYR_RAD_S && b < STILL_GYR_RAD_S ? 1 : 0;
+  }
+  const still = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let ok = 1;
+    for (let k = Math.max(0, i - half); k <= Math.min(n - 1, i + half) && ok; k++) ok = raw[k]!;
+    still[i] = ok;
+  }
+  const out: DetectedWindows = { moves: [] };
+  const minStill = Math.round(STILL_MIN_S * rateHz), trim = Math.round(0.1 * rateHz);
+  for (let i = 0; i < n; ) {
+    if (!still[i]) { i++; continue; }
+    let j = i;
+    while (j < n && still[j]) j++;
+    if (j - i >= minStill) {
+      const i1 = Math.min(j, i + Math.round(STILL_MAX_S * rateHz));
+      out.neutral = [i + (i > 0 ? trim : 0), Math.max(i + (i > 0 ? trim : 0) + 1, i1 - trim)];
+      break;
+    }
+    i = j;
+  }
+  if (!out.neutral) return out;
+  // Neutral up directions of each sensor.
+  const up = [0, 0, 0], u0P = [0, 0, 0], u0D = [0, 0, 0];
+  for (let i = out.neutral[0]; i < out.neutral[1]; i++) {
+    if (upInSensor(qP, i, up)) for (let k = 0; k < 3; k++) u0P[k]! += up[k]!;
+    if (upInSensor(qD, i, up)) for (let k = 0; k < 3; k++) u0D[k]! += up[k]!;
+  }
+  const nrm = (v: number[]): number[] => { const l = Math.hypot(v[0]!, v[1]!, v[2]!); return v.map((x) => x / l); };
+  const p0 = nrm(u0P), d0 = nrm(u0D);
+  const ang = (a: number[], b: number[]): number => Math.acos(Math.max(-1, Math.min(1, a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!))) * (180 / Math.PI);
+  const m = new Float64Array(n).fill(NaN);
+  const uD = [0, 0, 0], uP = [0, 0, 0];
+  for (let i = out.neutral[1]; i < n; i++) {
+    if (upInSensor(qP, i, uP) && upInSensor(qD, i, uD)) m[i] = ang(nrm(uD), d0) - ang(nrm(uP), p0);
+  }
+  interface Bout { i0: number; i1: number; axis: number[] }
+  const bouts: Bout[] = [];
+  for (let i = out.neutral[1]; i < n; ) {
+    if (!(m[i]! > BOUT_ON_DEG)) { i++; continue; }
+    let i0 = i;
+    while (i0 > out.neutral[1] && m[i0 - 1]! > BOUT_OFF_DEG) i0--;
+    let j = i, peak = i;
+    while (j < n && !(m[j]! < BOUT_OFF_DEG)) {
+      if (m[j]! > m[peak]!) peak = j;
+      j++;
+    }
+    if (m[peak]! >= BOUT_MIN_PEAK_DEG) {
+      upInSensor(qD, peak, uD);
+      const u = nrm(uD);
+      const ax = nrm([d0[1]! * u[2]! - d0[2]! * u[1]!, d0[2]! * u[0]! - d0[0]! * u[2]!, d0[0]! * u[1]! - d0[1]! * u[0]!]);
+      bouts.push({ i0, i1: j, axis: ax });
+    }
+    i = j;
+  }
+  const pad = Math.round(0.3 * rateHz);
+  let cur: { i0: number; i1: number; axis: number[] } | undefined;
+  const moves: [number, number][] = [];
+  for (const b of bouts) {
+    const sameAxis = cur && Math.abs(cur.axis[0]! * b.axis[0]! + cur.axis[1]! * b.axis[1]! + cur.axis[2]! * b.axis[2]!) > Math.cos((SAME_AXIS_DEG * Math.PI) / 180);
+    if (cur && sameAxis) { cur.i1 = b.i1; continue; }
+    if (cur) moves.push([cur.i0, cur.i1]);
+    cur = { ...b };
+    if (moves.length >= 2) break;
+  }
+  if (cur && moves.length < 2) moves.push([cur.i0, cur.i1]);
+  // Pad by 0.3 s (the movement starts and ends slowly), without overlapping the neighbours.
+  out.moves = moves.slice(0, 2).map(([i0, i1], k, a) => [
+    Math.max(k === 0 ? out.neutral![1] : a[k - 1]![1], i0 - pad),
+    Math.min(k + 1 < a.length ? a[k + 1]![0] : n, i1 + pad),
+  ]);
+  return out;
 }
 
 /** All blocks of one sensor, concatenated (gaps kept as `gapBeforeS`); exit-1 error when absent. */

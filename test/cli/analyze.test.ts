@@ -23,6 +23,8 @@ interface AnalyzeJson {
 const TARGETS: readonly { path: string; args?: readonly string[] }[] = [
   { path: 'fixtures/knee-flexion' },
   { path: 'fixtures/knee-swing' },
+  { path: 'fixtures/elbow-2dof' },
+  { path: 'fixtures/hip-ball' },
   { path: 'fixtures/shoulder-abduction' },
   { path: 'fixtures/free-motion' },
   { path: UCI },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalCsvText } from '../../src/io/canonicalCsvWriter';
 import { kneeSwingScenario } from '../../src/sim/scenarios';
+import { shoulderAcceptance } from '../kinematics/acceptanceScenarios';
 import { simulate } from '../../src/sim/simulate';
 import { run } from './run';
 
@@ -274,5 +275,239 @@ describe('kinemetry angles', () => {
     const h = await run('angles', '--help');
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/--calibrate HOW/);
+  });
+});
+
+describe('kinemetry angles --calibrate functional per joint model (2-DoF elbow, ball hip; mag-free)', () => {
+  const ELBOW = 'fixtures/elbow-2dof', HIP = 'fixtures/hip-ball';
+  const ELBOW_ARGS = ['--joint', 'elbow', '--proximal', 'upperArm', '--distal', 'forearm'] as const;
+  const HIP_ARGS = ['--joint', 'hip', '--proximal', 'pelvis', '--distal', 'thigh'] as const;
+  interface FunctionalJson {
+    calibration: {
+      method: string; quality: string; reason?: string;
+      functional: { model: string; windowsS: Record<string, [number, number]>; source: Record<string, string>; checkDeg?: number[] };
+    };
+    summary: Record<string, { rangeDeg: number }>;
+  }
+
+  /** Per column: RMSE against truth, and |ROM(summary, 6 Hz) − ROM(truth)|. */
+  async function scores(csvPath: string, session: string, json: FunctionalJson, cols: Record<string, string>): Promise<Record<string, { rmse: number; romErr: number }>> {
+    const csv = parseCsv(await readFile(csvPath, 'utf8'));
+    const truth = parseCsv(await readFile(join(session, 'truth/angles.csv'), 'utf8'));
+    const row = new Map(truth.t!.map((t, i) => [Math.round(t * 1000), i]));
+    const out: Record<string, { rmse: number; romErr: number }> = {};
+    for (const [col, tcol] of Object.entries(cols)) {
+      let se = 0, m = 0, lo = Infinity, hi = -Infinity;
+      csv.t!.forEach((t, i) => {
+        const j = row.get(Math.round(t * 1000)), v = csv[col]![i]!;
+        if (j === undefined || Number.isNaN(v)) return;
+        const ref = truth[tcol]![j]!;
+        se += (v - ref) ** 2; m++; lo = Math.min(lo, ref); hi = Math.max(hi, ref);
+      });
+      expect(m).toBe(csv.t!.length);
+      out[col] = { rmse: Math.sqrt(se / m), romErr: Math.abs(json.summary[col]!.rangeDeg - (hi - lo)) };
+    }
+    return out;
+  }
+
+  function expectAccurate(name: string, s: Record<string, { rmse: number; romErr: number }>): void {
+    console.log(`angles CLI ${name}: ${Object.entries(s).map(([c, v]) => `${c} RMSE ${v.rmse.toFixed(2)}° ROM error ${v.romErr.toFixed(2)}°`).join(', ')}`);
+    for (const v of Object.values(s)) {
+      expect(v.rmse).toBeLessThan(2);
+      expect(v.romErr).toBeLessThan(2);
+    }
+  }
+
+  it('elbow (2-DoF, flexion + pronation, both segments moving), automatic windows: RMSE and ROM error < 2° against truth', async () => {
+    const out = join(dir, 'elbow.csv');
+    const r = await run('angles', ELBOW, ...ELBOW_ARGS, '--calibrate', 'functional', '-o', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('good');
+    expect(json.calibration.functional.model).toBe('2-dof');
+    expect(json.calibration.functional.source).toEqual({ neutral: 'automatic', move1: 'whole recording' });
+    const [n0, n1] = json.calibration.functional.windowsS.neutral!;
+    expect(n0).toBeLessThan(0.2);
+    expect(n1).toBeGreaterThan(1.5);
+    expect(n1).toBeLessThan(2.1); // the elbow starts moving at 2 s
+    expectAccurate('elbow-2dof', await scores(out, ELBOW, json, { flexion_deg: 'elbow_flexion_deg', pronation_deg: 'elbow_pronation_deg' }));
+  });
+
+  it('hip (ball joint): the neutral pose and the two calibration movements are found (and said); explicit windows agree; RMSE and ROM error < 2°', async () => {
+    const out = join(dir, 'hip.csv');
+    const r = await run('angles', HIP, ...HIP_ARGS, '-o', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('good');
+    const f = json.calibration.functional;
+    expect(f.model).toBe('ball');
+    expect(f.source).toEqual({ neutral: 'automatic', move1: 'automatic', move2: 'automatic' });
+    // Truth: flexion bursts 3–11 s, abduction bursts 12–20 s.
+    expect(f.windowsS.move1![0]).toBeGreaterThan(2.5);
+    expect(f.windowsS.move1![1]).toBeLessThan(12);
+    expect(f.windowsS.move2![0]).toBeGreaterThan(11);
+    expect(f.windowsS.move2![1]).toBeLessThan(21);
+    expect(Math.max(...f.checkDeg!)).toBeLessThan(5);
+    const cols = { flexion_deg: 'hip_flexion_deg', adduction_deg: 'hip_adduction_deg', rotation_deg: 'hip_rotation_deg' };
+    expectAccurate('hip-ball', await scores(out, HIP, json, cols));
+
+    const out2 = join(dir, 'hip-given.csv');
+    const g = await run('angles', HIP, ...HIP_ARGS, '--calibrate', 'functional:neutral=0.1-1.9,move1=3-11,move2=12-20', '-o', out2);
+    expect(g.code).toBe(0);
+    expect(g.stderr).toMatch(/calibration functional: good/);
+    expect(g.stderr).toMatch(/functional ball model: neutral pose 0\.12–1\.9 s \(given\), movement 1 3\.02–11 s \(given\), movement 2 12\.02–20 s \(given\)/);
+    const gj = { summary: Object.fromEntries(Object.keys(cols).map((c) => [c, { rangeDeg: Number(new RegExp(`${c}: .*range (-?[0-9.]+)`).exec(g.stderr)![1]) }])) } as unknown as FunctionalJson;
+    expectAccurate('hip-ball (given windows)', await scores(out2, HIP, gj, cols));
+  });
+
+  it('ball joint with only one calibration movement in the recording: exit 1, one line naming the movements needed', async () => {
+    const s = join(dir, 'hip-one');
+    await mkdir(s);
+    for (const id of ['pelvis', 'thigh']) {
+      const lines = (await readFile(join(HIP, `${id}.csv`), 'utf8')).trimEnd().split('\n');
+      await writeFile(join(s, `${id}.csv`), lines.filter((l) => !/^\d/.test(l) || Number(l.split(',')[0]) < 11.5).join('\n') + '\n');
+    }
+    const r = await run('angles', s, ...HIP_ARGS);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/calibration failed: functional: hip is a ball joint: .*hip flexion, then hip abduction; found only one/);
+  });
+
+  it('calibration movement too small: first → exit 1 with the reason; second → written but flagged poor; 2-DoF → exit 1', async () => {
+    const still = await run('angles', HIP, ...HIP_ARGS, '--calibrate', 'functional:neutral=0.1-1.9,move1=0.2-1.9,move2=12-20');
+    expect(still.code).toBe(1);
+    expect(still.stderr.trim().split('\n')).toHaveLength(1);
+    expect(still.stderr).toMatch(/calibration failed: functional: first calibration movement \(0\.22–1\.9 s\): too little movement/);
+    const second = await run('angles', HIP, ...HIP_ARGS, '--calibrate', 'functional:neutral=0.1-1.9,move1=3-11,move2=0.2-1.9', '-o', join(dir, 'hip-poor.csv'), '--json');
+    expect(second.code).toBe(0);
+    const json = JSON.parse(second.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/second movement: axis not observable/);
+    const e = await run('angles', ELBOW, ...ELBOW_ARGS, '--calibrate', 'functional:neutral=0.1-1.9,move1=0.1-1.9');
+    expect(e.code).toBe(1);
+    expect(e.stderr.trim().split('\n')).toHaveLength(1);
+    expect(e.stderr).toMatch(/calibration failed: functional \(2-DoF joint\): .*not observable/);
+  });
+
+  it('a window outside the recording or without a still pose: exit 1; bad --calibrate syntax: exit 2', async () => {
+    const outside = await run('angles', HIP, ...HIP_ARGS, '--calibrate', 'functional:neutral=0.1-1.9,move1=3-11,move2=30-40');
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/window move2=30-40 s is outside the recording \(0–31\.98 s\)/);
+    const moving = await run('angles', ELBOW, ...ELBOW_ARGS, '--calibrate', 'functional:neutral=5-7');
+    expect(moving.code).toBe(1);
+    expect(moving.stderr).toMatch(/calibration failed: .*not still/);
+    for (const bad of ['functional:', 'functional:neutral=2-1', 'functional:neutral', 'functional:foo=1-2', 'functional:neutral=0-1,neutral=1-2', 'functional:neutral=a-b', 'static:1', 'functionally']) {
+      const r = await run('angles', HIP, ...HIP_ARGS, '--calibrate', bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--calibrate must be functional, functional:neutral=/);
+    }
+    const m2 = await run('angles', ELBOW, ...ELBOW_ARGS, '--calibrate', 'functional:neutral=0-2,move2=3-4');
+    expect(m2.code).toBe(2);
+    expect(m2.stderr).toMatch(/move2 is for ball joints/);
+    expect((await run('angles', '--help')).stdout).toMatch(/functional:neutral=<t0>-<t1>\[,move1=<t0>-<t1>\]\[,move2=<t0>-<t1>\]/);
+  });
+
+  it('hinge joint with given windows: the axis from move1 (ending at the nominal duration is inside); a still move1 → exit 1', async () => {
+    const ok = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional:neutral=0-1.8,move1=2-20', '-o', join(dir, 'swing-given.csv'));
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/calibration functional: good\n {2}functional hinge model: neutral pose 0–1\.8 s \(given\), axes from 2\.01–19\.99 s \(given\)/);
+    const f = await scores(join(dir, 'swing-given.csv'), SWING, { summary: { flexion_deg: { rangeDeg: NaN } } } as unknown as FunctionalJson, { flexion_deg: 'knee_flexion_deg' });
+    expect(f.flexion_deg!.rmse).toBeLessThan(2);
+    const still = await run('angles', SWING, '--joint', 'knee', '--proximal', 'thigh', '--distal', 'shank', '--calibrate', 'functional:neutral=0-1.8,move1=0.1-1.8');
+    expect(still.code).toBe(1);
+    expect(still.stderr).toMatch(/calibration failed: functional: too little movement/);
+  });
+
+  /** A copy of a session with one sensor turned 180° about its x axis (acc and gyro y, z negated). */
+  async function flipped(session: string, sensor: string, name: string): Promise<string> {
+    const s = join(dir, name);
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(session, 'truth/angles.csv'), 'utf8'));
+    for (const id of session === ELBOW ? ['upperArm', 'forearm'] : ['pelvis', 'thigh']) {
+      let text = await readFile(join(session, `${id}.csv`), 'utf8');
+      if (id === sensor) {
+        text = text.split('\n').map((l) => {
+          if (!/^\d/.test(l)) return l;
+          const c = l.split(',');
+          for (const k of [2, 3, 5, 6]) c[k] = String(-Number(c[k]));
+          return c.join(',');
+        }).join('\n');
+      }
+      await writeFile(join(s, `${id}.csv`), text);
+    }
+    return s;
+  }
+
+  it('axis signs come from the data, not the strapping: a distal sensor turned 180° gives the same angles (elbow, hip)', async () => {
+    const e = await flipped(ELBOW, 'forearm', 'elbow-flipped');
+    const re = await run('angles', e, ...ELBOW_ARGS, '-o', join(dir, 'elbow-flipped.csv'), '--json');
+    expect(re.code).toBe(0);
+    const je = JSON.parse(re.stdout) as FunctionalJson;
+    expect(je.calibration.quality).toBe('good');
+    expectAccurate('elbow-2dof, forearm sensor flipped', await scores(join(dir, 'elbow-flipped.csv'), e, je, { flexion_deg: 'elbow_flexion_deg', pronation_deg: 'elbow_pronation_deg' }));
+    const h = await flipped(HIP, 'thigh', 'hip-flipped');
+    const rh = await run('angles', h, ...HIP_ARGS, '-o', join(dir, 'hip-flipped.csv'), '--json');
+    expect(rh.code).toBe(0);
+    const jh = JSON.parse(rh.stdout) as FunctionalJson;
+    expect(jh.calibration.quality).toBe('good');
+    expectAccurate('hip-ball, thigh sensor flipped', await scores(join(dir, 'hip-flipped.csv'), h, jh, { flexion_deg: 'hip_flexion_deg', adduction_deg: 'hip_adduction_deg', rotation_deg: 'hip_rotation_deg' }));
+  });
+
+  it('shoulder (ball joint, Y-X-Y): abduction then flexion found automatically; elevation to 170°, plane and axial rotation accurate (simulated, 50 Hz)', async () => {
+    const sc = { ...shoulderAcceptance({ noise: true, seed: 3 }), durationS: 34 };
+    const sim = simulate(sc, { rateHz: 50, seed: 3 });
+    const s = join(dir, 'shoulder');
+    await mkdir(s);
+    for (const id of ['thorax', 'upperArm']) await writeFile(join(s, `${id}.csv`), canonicalCsvText(sim.blocks[id]!));
+    const out = join(dir, 'shoulder.csv');
+    const r = await run('angles', s, '--joint', 'shoulder', '--proximal', 'thorax', '--distal', 'upperArm', '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('good');
+    expect(json.calibration.functional.source).toEqual({ neutral: 'automatic', move1: 'automatic', move2: 'automatic' });
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const tj = sim.truth.joints.shoulder!.anglesRad;
+    const D = 180 / Math.PI, wrap = (x: number): number => ((x + 540) % 360) - 180;
+    let se = 0, sp = 0, sr = 0, m = 0, lo = Infinity, hi = -Infinity;
+    csv.t!.forEach((_, i) => {
+      const e = tj.elevation![i]! * D;
+      se += (csv.elevation_deg![i]! - e) ** 2;
+      lo = Math.min(lo, e); hi = Math.max(hi, e);
+      if (e > 20 && e < 160) { // plane and axial rotation are defined away from the gimbal locks
+        sp += wrap(csv.planeOfElevation_deg![i]! - tj.planeOfElevation![i]! * D) ** 2;
+        sr += wrap(csv.rotation_deg![i]! - tj.axialRotation![i]! * D) ** 2;
+        m++;
+      }
+    });
+    const rmse = [Math.sqrt(sp / m), Math.sqrt(se / csv.t!.length), Math.sqrt(sr / m)];
+    const romErr = Math.abs(json.summary.elevation_deg!.rangeDeg - (hi - lo));
+    console.log(`angles CLI shoulder: RMSE plane/elevation/axial ${rmse.map((v) => v.toFixed(2)).join('/')}°, elevation ROM error ${romErr.toFixed(2)}°`);
+    for (const v of rmse) expect(v).toBeLessThan(2);
+    expect(romErr).toBeLessThan(2);
+  });
+
+  it('2-DoF with a 0.6 s gap in the distal sensor: axes fitted in the run of the neutral pose, flagged poor, uncertainty 180 after the gap', async () => {
+    const s = join(dir, 'elbow-gap');
+    await mkdir(join(s, 'truth'), { recursive: true });
+    await writeFile(join(s, 'truth/angles.csv'), await readFile(join(ELBOW, 'truth/angles.csv'), 'utf8'));
+    await writeFile(join(s, 'upperArm.csv'), await readFile(join(ELBOW, 'upperArm.csv'), 'utf8'));
+    const lines = (await readFile(join(ELBOW, 'forearm.csv'), 'utf8')).trimEnd().split('\n');
+    await writeFile(join(s, 'forearm.csv'), lines.filter((l) => !/^\d/.test(l) || !(Number(l.split(',')[0]) >= 25 && Number(l.split(',')[0]) < 25.6)).join('\n') + '\n');
+    const out = join(dir, 'elbow-gap.csv');
+    const r = await run('angles', s, ...ELBOW_ARGS, '-o', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as FunctionalJson;
+    expect(json.calibration.quality).toBe('poor');
+    expect(json.calibration.reason).toMatch(/gap\(s\) longer than 0.25 s: the relative heading is only known in the run of the neutral pose/);
+    const csv = parseCsv(await readFile(out, 'utf8'));
+    const after = csv.t!.findIndex((t) => t > 26);
+    expect(csv.flexion_unc_deg![after]).toBe(180);
+    const before = csv.t!.map((t, i) => (t < 25 ? i : -1)).filter((i) => i >= 0);
+    const truth = parseCsv(await readFile(join(ELBOW, 'truth/angles.csv'), 'utf8'));
+    const se = before.reduce((a, i) => a + (csv.flexion_deg![i]! - truth.elbow_flexion_deg![i]!) ** 2, 0);
+    expect(Math.sqrt(se / before.length)).toBeLessThan(2);
   });
 });
