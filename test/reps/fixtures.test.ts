@@ -116,6 +116,8 @@ describe('reps on the bundled fixtures', () => {
 const ALL: readonly { path: string; options?: ReadSessionOptions }[] = [
   { path: 'knee-flexion' },
   { path: 'knee-swing' },
+  { path: 'elbow-2dof' },
+  { path: 'hip-ball' },
   { path: 'shoulder-abduction' },
   { path: 'free-motion' },
   { path: 'uci-pt/s1-e6-u2-test-first2sets.csv' },
