@@ -16,6 +16,7 @@
  * that its largest-magnitude component is positive, and the pair may then be sign-inconsistent
  * (the joint-angle stage must fix the sign by its clinical convention).
  */
+import { solveDamped } from '../math/dampedSolve';
 import { symmetricEigen } from '../math/symmetricEigen';
 import * as vec3 from '../math/vec3';
 import type { Vec3, Vec3Like } from '../math/vec3';
@@ -168,30 +169,6 @@ function normalEquations(
   return c;
 }
 
-/** Solve the 4×4 SPD system (A + λ diag) x = rhs by Gaussian elimination with partial pivoting. */
-function solve4(a: Float64Array, rhs: Float64Array, lambda: number, out: Float64Array): boolean {
-  const m = new Float64Array(20);
-  for (let r = 0; r < 4; r++) {
-    for (let k = 0; k < 4; k++) m[5 * r + k] = a[4 * r + k]! + (r === k ? lambda * (a[4 * r + r]! + 1e-9) : 0);
-    m[5 * r + 4] = rhs[r]!;
-  }
-  for (let c = 0; c < 4; c++) {
-    let p = c;
-    for (let r = c + 1; r < 4; r++) if (Math.abs(m[5 * r + c]!) > Math.abs(m[5 * p + c]!)) p = r;
-    if (Math.abs(m[5 * p + c]!) < 1e-300) return false;
-    if (p !== c) for (let k = 0; k < 5; k++) { const t = m[5 * c + k]!; m[5 * c + k] = m[5 * p + k]!; m[5 * p + k] = t; }
-    for (let r = c + 1; r < 4; r++) {
-      const f = m[5 * r + c]! / m[5 * c + c]!;
-      for (let k = c; k < 5; k++) m[5 * r + k] -= f * m[5 * c + k]!;
-    }
-  }
-  for (let r = 3; r >= 0; r--) {
-    let s = m[5 * r + 4]!;
-    for (let k = r + 1; k < 4; k++) s -= m[5 * r + k]! * out[k]!;
-    out[r] = s / m[5 * r + r]!;
-  }
-  return true;
-}
 
 function stepAxis(out: Vec3, j: Vec3Like, u: Vec3Like, v: Vec3Like, du: number, dv: number): Vec3 {
   out[0] = j[0]! + du * u[0]! + dv * v[0]!;
@@ -213,7 +190,7 @@ function levenbergMarquardt(g1: Float64Array, g2: Float64Array, m: number, j1: V
     cost = normalEquations(g1, g2, m, j1, j2, b, jtj, jte, w);
     let improved = false;
     for (let tries = 0; tries < 10 && !improved; tries++) {
-      if (!solve4(jtj, jte, lambda, dx)) break;
+      if (!solveDamped(jtj, jte, 4, lambda, dx)) break;
       stepAxis(t1, j1, b[0]!, b[1]!, -dx[0]!, -dx[1]!);
       stepAxis(t2, j2, b[2]!, b[3]!, -dx[2]!, -dx[3]!);
       const c = costOf(g1, g2, m, t1, t2, w[0]!);

@@ -16,6 +16,7 @@
  * causes (bias / RMS‖Γ_i‖: a segment that hardly rotates cannot locate the centre in its sensor):
  * 'good' / 'poor' / 'failed', per the larger of the two.
  */
+import { solveDamped } from '../math/dampedSolve';
 import { filtfiltInPlace } from '../math/butterworth';
 import { symmetricEigen } from '../math/symmetricEigen';
 import * as vec3 from '../math/vec3';
@@ -137,30 +138,6 @@ function normal(d: Data, r1: Vec3Like, r2: Vec3Like, jtj: Float64Array, jte: Flo
   return c;
 }
 
-/** (A + λ·diag A) x = b, 6×6, Gaussian elimination with partial pivoting. */
-function solve6(a: Float64Array, b: Float64Array, lambda: number, out: Float64Array): boolean {
-  const n = 6, w = 7, m = new Float64Array(n * w);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < n; k++) m[w * r + k] = a[n * r + k]! + (r === k ? lambda * (a[n * r + r]! + 1e-9) : 0);
-    m[w * r + n] = b[r]!;
-  }
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[w * r + c]!) > Math.abs(m[w * p + c]!)) p = r;
-    if (Math.abs(m[w * p + c]!) < 1e-300) return false;
-    if (p !== c) for (let k = 0; k < w; k++) { const t = m[w * c + k]!; m[w * c + k] = m[w * p + k]!; m[w * p + k] = t; }
-    for (let r = c + 1; r < n; r++) {
-      const f = m[w * r + c]! / m[w * c + c]!;
-      for (let k = c; k < w; k++) m[w * r + k] -= f * m[w * c + k]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[w * r + n]!;
-    for (let k = r + 1; k < n; k++) s -= m[w * r + k]! * out[k]!;
-    out[r] = s / m[w * r + r]!;
-  }
-  return true;
-}
 
 function lm(d: Data, r1: Vec3, r2: Vec3, iterations: number): number {
   const jtj = new Float64Array(36), jte = new Float64Array(6), dx = new Float64Array(6);
@@ -170,7 +147,7 @@ function lm(d: Data, r1: Vec3, r2: Vec3, iterations: number): number {
     c = normal(d, r1, r2, jtj, jte);
     let improved = false;
     for (let tries = 0; tries < 10 && !improved; tries++) {
-      if (!solve6(jtj, jte, lambda, dx)) break;
+      if (!solveDamped(jtj, jte, 6, lambda, dx)) break;
       vec3.set(t1, r1[0]! - dx[0]!, r1[1]! - dx[1]!, r1[2]! - dx[2]!);
       vec3.set(t2, r2[0]! - dx[3]!, r2[1]! - dx[4]!, r2[2]! - dx[5]!);
       const cn = cost(d, t1, t2);

@@ -16,6 +16,7 @@
  * moves the segments too little) leaves an axis unobservable → 'poor'/'failed', never a
  * confident wrong axis.
  */
+import { solveDamped } from '../math/dampedSolve';
 import { symmetricEigen } from '../math/symmetricEigen';
 import * as quat from '../math/quat';
 import * as vec3 from '../math/vec3';
@@ -91,31 +92,6 @@ function tangentBasis(outU: Vec3, outV: Vec3, j: Vec3Like): void {
   vec3.cross(outV, j, outU);
 }
 
-/** Gaussian elimination with partial pivoting on (A + λ·diag(A)) x = b, n ≤ 5. */
-function solveDamped(a: Float64Array, b: Float64Array, n: number, lambda: number, out: Float64Array): boolean {
-  const w = n + 1;
-  const m = new Float64Array(n * w);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < n; k++) m[w * r + k] = a[n * r + k]! + (r === k ? lambda * (a[n * r + r]! + 1e-9) : 0);
-    m[w * r + n] = b[r]!;
-  }
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[w * r + c]!) > Math.abs(m[w * p + c]!)) p = r;
-    if (Math.abs(m[w * p + c]!) < 1e-300) return false;
-    if (p !== c) for (let k = 0; k < w; k++) { const t = m[w * c + k]!; m[w * c + k] = m[w * p + k]!; m[w * p + k] = t; }
-    for (let r = c + 1; r < n; r++) {
-      const f = m[w * r + c]! / m[w * c + c]!;
-      for (let k = c; k < w; k++) m[w * r + k] -= f * m[w * c + k]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[w * r + n]!;
-    for (let k = r + 1; k < n; k++) s -= m[w * r + k]! * out[k]!;
-    out[r] = s / m[w * r + r]!;
-  }
-  return true;
-}
 
 /** Per-sample data: the sensor axes' images need R₁ and R₂; stored as row-major 3×3 each. */
 interface Samples {
