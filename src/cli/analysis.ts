@@ -27,7 +27,7 @@ import { REP_GAP } from '../reps/rep';
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { SampleBlock } from '../samples/block';
 import { estimateRateHz } from '../samples/rate';
-import { computeJointAngles, parseJointOptions } from './angles';
+import { JOINT_OPTIONS, computeJointAngles, parseJointOptions } from './angles';
 import type { JointOptions } from './angles';
 import { UsageError, readerOptions } from './command';
 import type { CommandContext, CommonOptions, OptionSpec } from './command';
@@ -46,12 +46,7 @@ const PLOT_POINTS = 2400;
 
 /** Options shared by `reps` and `analyze`. */
 export const ANALYSIS_OPTIONS: OptionSpec = {
-  joint: { type: 'string' },
-  proximal: { type: 'string' },
-  distal: { type: 'string' },
-  side: { type: 'string' },
-  calibrate: { type: 'string' },
-  mag: { type: 'boolean' },
+  ...JOINT_OPTIONS,
   template: { type: 'string' },
   'template-reps': { type: 'string' },
   plan: { type: 'string' },

@@ -32,7 +32,7 @@ import { alignBlocks } from '../samples/align';
 import type { AlignedBlocks } from '../samples/align';
 import type { SampleBlock } from '../samples/block';
 import { UsageError, readerOptions } from './command';
-import type { Command, CommandContext } from './command';
+import type { Command, CommandContext, OptionSpec } from './command';
 import { EXIT_OK } from './errors';
 import {
   JointDataError, axisUsable, biasSigmaDegS, degToRad, detectCalibrationWindows, joinBlocks, finiteRows3, neutralPoseMount, orientationOf, parseCalibrate,
@@ -572,6 +572,16 @@ function fmtNum(v: number, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** The joint options of `angles`, shared with `reps` and `analyze`. */
+export const JOINT_OPTIONS: OptionSpec = {
+  joint: { type: 'string' },
+  proximal: { type: 'string' },
+  distal: { type: 'string' },
+  side: { type: 'string' },
+  calibrate: { type: 'string' },
+  mag: { type: 'boolean' },
+};
+
 /** What selects and calibrates a joint: the options of `angles`, shared with `reps` and `analyze`. */
 export interface JointOptions {
   /** As given: a joint name or 'hinge'. */
@@ -852,14 +862,7 @@ reported 'poor' with the reason.
 The hinge axis sign is chosen so the movement is mainly positive.
 The ROM summary (min, max, range, time at end range, ± uncertainty, percent of the AAOS normal;
 extremes of the angles low-passed at 6 Hz, the CSV keeps the raw angles) goes to stderr, or with --json to stdout as JSON (then -o is required for the CSV).`,
-  options: {
-    joint: { type: 'string' },
-    proximal: { type: 'string' },
-    distal: { type: 'string' },
-    side: { type: 'string' },
-    calibrate: { type: 'string' },
-    mag: { type: 'boolean' },
-  },
+  options: JOINT_OPTIONS,
   optionsHelp: [
     ['--joint NAME', `${ANGLE_JOINTS.join(', ')}`],
     ['--proximal SENSOR', 'sensor on the proximal segment (e.g. thigh for the knee)'],
