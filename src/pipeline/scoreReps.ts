@@ -1,0 +1,69 @@
+/**
+ * `scoreRepsLive` (named apart from the batch `scoreReps` it wraps, which the root also exports). Quality of each rep as it completes: the batch {@link scoreReps} (metrics, 0–100 score,
+ * flags, template match) over a bounded window of the signal. The window keeps the last
+ * `windowS` of samples and the reps inside it, so consistency is judged against the recent
+ * reps and memory stays bounded however long the session. Passes every event through and adds
+ * a `scored` event after each `rep`.
+ */
+import { Observable } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { scoreReps as scoreRepsBatch } from '../quality/score';
+import type { ScoreOptions } from '../quality/score';
+import type { RepTemplate } from '../quality/template';
+import type { MovementSignal, Rep } from '../reps/rep';
+import { PipelineParamError } from './errors';
+import type { RepStreamEvent } from './signal';
+
+export interface LiveScoreOptions extends Omit<ScoreOptions, 'template'> {
+  /** Signal kept for scoring (and the span of reps used for consistency), s. Default 300. */
+  windowS?: number;
+}
+
+export function scoreRepsLive(template?: RepTemplate, options: LiveScoreOptions = {}): OperatorFunction<RepStreamEvent, RepStreamEvent> {
+  const { windowS = 300, ...scoreOptions } = options;
+  if (!(windowS > 0)) throw new PipelineParamError('windowS', windowS, 'a window > 0 s');
+  const opts: ScoreOptions = template ? { ...scoreOptions, template } : scoreOptions;
+  return (source) =>
+    new Observable<RepStreamEvent>((subscriber) => {
+      let t: number[] = [];
+      let a: number[] = [];
+      let head = 0;
+      let reps: Rep[] = [];
+      let name = '';
+      const trim = (nowS: number): void => {
+        while (head < t.length && t[head]! < nowS - windowS) head++;
+        if (head > 4096 && head * 2 > t.length) {
+          t = t.slice(head);
+          a = a.slice(head);
+          head = 0;
+        }
+        reps = reps.filter((r) => r.startS >= nowS - windowS);
+      };
+      return source.subscribe({
+        next(e) {
+          subscriber.next(e);
+          if (e.type === 'angles') {
+            name = e.chunk.name;
+            for (let i = 0; i < e.chunk.tS.length; i++) {
+              t.push(e.chunk.tS[i]!);
+              a.push(e.chunk.angleDeg[i]!);
+            }
+            if (t.length > head) trim(t[t.length - 1]!);
+          } else if (e.type === 'rep') {
+            reps.push(e.rep);
+            const tS = Float64Array.from(t.slice(head));
+            const angleDeg = Float64Array.from(a.slice(head));
+            const gapAfterS: number[] = [];
+            for (let i = 1; i < angleDeg.length; i++) if (Number.isNaN(angleDeg[i]!) && !Number.isNaN(angleDeg[i - 1]!)) gapAfterS.push(tS[i - 1]!);
+            const signal: MovementSignal = { tS, angleDeg, name, ...(gapAfterS.length > 0 ? { gapAfterS } : {}) };
+            const inWindow = reps.filter((r) => tS.length > 0 && r.startS >= tS[0]!);
+            if (!inWindow.includes(e.rep)) return;
+            const scored = scoreRepsBatch(signal, inWindow, opts);
+            subscriber.next({ type: 'scored', scored: scored[scored.length - 1]! });
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
