@@ -19,7 +19,9 @@ export function record(sink: BlockSink): MonoTypeOperatorFunction<SampleBlock> {
         failed = true;
         subscriber.error(err);
       };
-      const close = (): Promise<void> => pending.then(() => sink.close?.());
+      let closing: Promise<void> | undefined;
+      /** Once: after every write so far. */
+      const close = (): Promise<void> => (closing ??= pending.then(() => sink.close?.()));
       const sub = source.subscribe({
         next(b) {
           if (failed) return;
@@ -49,7 +51,8 @@ export function record(sink: BlockSink): MonoTypeOperatorFunction<SampleBlock> {
       });
       return () => {
         sub.unsubscribe();
-        if (!failed && !subscriber.closed) void close().catch(() => undefined);
+        // Unsubscribed mid-stream: what was written stays written; release the sink.
+        void close().catch(() => undefined);
       };
     });
 }
