@@ -73,6 +73,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     let link: GattLink | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
+    /** True while a connection attempt runs: a drop then fails that attempt, which retries. */
+    let connecting = false;
     let samples = 0;
     /** Per sensor id: last sample time emitted, and whether its next block follows a reconnect. */
     const last = new Map<string, { tS: number; periodS: number; afterReconnect: boolean }>();
@@ -100,7 +102,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     };
 
     const onDisconnected = (): void => {
-      if (stopped) return;
+      if (stopped || connecting) return;
       const l = link;
       link = undefined;
       void l?.unsubscribeAll().catch(() => undefined);
@@ -138,6 +140,15 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     };
 
     const connect = async (k: number): Promise<void> => {
+      connecting = true;
+      try {
+        await connectOnce(k);
+      } finally {
+        connecting = false;
+      }
+    };
+
+    const connectOnce = async (k: number): Promise<void> => {
       if (!device) {
         device = options.device ?? (await transport.requestDevice(driver.requestOptions));
         if (stopped) return;
@@ -165,7 +176,6 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       await driver.start(l);
       if (stopped) return;
       if (!s.connected) throw new BleGattError('gatt', 'the link dropped while the driver was starting');
-      attempt = 0;
       emit({ type: 'connected', tS: nowS(), attempt: k });
     };
 

@@ -27,10 +27,8 @@ export function record(sink: BlockSink): MonoTypeOperatorFunction<SampleBlock> {
           if (failed) return;
           try {
             const r = sink.write(b);
-            if (r) pending = pending.then(() => r);
-            pending = pending.catch((err) => {
-              fail(err);
-            });
+            // Only asynchronous writes are chained (a synchronous sink creates no promise per block).
+            if (r) pending = pending.then(() => r).catch(fail);
           } catch (err) {
             fail(err);
             return;
