@@ -111,6 +111,21 @@ describe('fromSensor: reconnect', () => {
     expect(r.of('reconnecting')).toEqual([]);
   });
 
+  it('a link that drops again right after a reconnect: one retry series at a time, nothing lost', async () => {
+    const { builder, samples } = movesenseSegments([{ packets: 6 }, { packets: 0, skipPackets: 3 }, { packets: 6, skipPackets: 3 }]);
+    const fake = builder.fake();
+    const r = collect(fake);
+    await until(() => r.samples() === samples);
+    await new Promise((res) => setTimeout(res, 30)); // any stray retry timer would fire by now
+    expect(r.samples()).toBe(24);
+    expect(fake.isConnected).toBe(true);
+    // Every drop is followed by exactly one successful (re)connect: no parallel retry series.
+    expect(r.of('connected').length).toBe(r.of('disconnected').length + 1);
+    const seq = r.events.filter((e) => e.type === 'connected' || e.type === 'disconnected').map((e) => e.type[0]);
+    expect(seq.join('')).toMatch(/^c(dc)+$/);
+    r.sub.unsubscribe();
+  });
+
   it('the recorded faults stream with an injected disconnect: every sample accounted for, faults reported', async () => {
     const text = readFileSync(new URL('../io/ble/captures/movesense-imu9-faults.txt', import.meta.url), 'utf8');
     const fake = new FakeTransport(parseBleCapture(text));
