@@ -75,3 +75,6 @@ export * from './quality/index';
 
 // report/ — the analysis report model and its self-contained HTML rendering.
 export * as report from './report/index';
+
+// pipeline/ — rxjs live streams: sources (BLE with reconnect, recordings), stage operators, recording sinks.
+export * from './pipeline/index';

@@ -10,4 +10,5 @@ export * from './io/node/writeBids';
 export * from './io/node/metaMotionRecording';
 export { loadSidecars } from './io/node/sidecars';
 export { nodeTransport, type NodeTransportOptions } from './io/ble/nodeTransport';
+export * from './pipeline/node/index';
 export { main } from './cli/main';

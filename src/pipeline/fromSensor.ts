@@ -1,0 +1,224 @@
+/**
+ * A live sensor as an Observable: request the device (once), connect, let the driver start it,
+ * and emit every decoded block. On `gattserverdisconnected` it reconnects with exponential
+ * backoff and starts the driver again (resubscribe + start commands); the first block of each
+ * sensor after a reconnect carries `gapBeforeS` and a {@link GapEvent} is emitted before it.
+ * Everything decoded is emitted, in arrival order: nothing already received is dropped.
+ *
+ * Unsubscribing stops the stream: the driver's stop commands, notifications off, disconnect.
+ */
+import { Observable, filter, map } from 'rxjs';
+import type { BleDriver } from '../io/ble/driver';
+import { BleGattError } from '../io/ble/errors';
+import { GattLink } from '../io/ble/gattLink';
+import type { BleDeviceLike, BleGattServerLike, BleTransport } from '../io/ble/transport';
+import type { SampleBlock } from '../samples/block';
+import { PipelineParamError, ReconnectFailedError } from './errors';
+import { MIN_RECONNECT_GAP_S } from './events';
+import type { SensorEvent } from './events';
+
+export interface ReconnectOptions {
+  /** Wait before the first reconnect attempt, s. Default 0.5. */
+  initialDelayS?: number;
+  /** Longest wait between attempts, s (the delay doubles after every failed attempt up to this). Default 10. */
+  maxDelayS?: number;
+  /** Attempts after one disconnect before the stream errors with {@link ReconnectFailedError}. Default 10; 0 = never reconnect (the stream completes on disconnect). */
+  maxAttempts?: number;
+}
+
+export const RECONNECT_DEFAULTS: Readonly<Required<ReconnectOptions>> = Object.freeze({ initialDelayS: 0.5, maxDelayS: 10, maxAttempts: 10 });
+
+export interface FromSensorOptions {
+  /** Session clock, s since session start, handed to the decoder. Default: `performance.now()` since subscribing. With a FakeTransport pass `() => fake.nowS()`. */
+  nowS?: () => number;
+  /** Wait for a command's answer, ms (GattLink default 5000). */
+  responseTimeoutMs?: number;
+  /** Use this device instead of requesting one (e.g. one the page already chose in a click handler). */
+  device?: BleDeviceLike;
+  /** Reconnect after a dropped link; `false` = complete on disconnect. */
+  reconnect?: ReconnectOptions | false;
+  /** Side channel for {@link fromSensor}: every non-block event (connection, gaps, problems). */
+  onEvent?: (event: Exclude<SensorEvent, { type: 'block' }>) => void;
+}
+
+function resolveReconnect(r: ReconnectOptions | false | undefined): Required<ReconnectOptions> {
+  if (r === false) return { ...RECONNECT_DEFAULTS, maxAttempts: 0 };
+  const p = { ...RECONNECT_DEFAULTS, ...r };
+  if (!(p.initialDelayS >= 0) || !Number.isFinite(p.initialDelayS)) throw new PipelineParamError('reconnect.initialDelayS', p.initialDelayS, 'a finite delay ≥ 0 s');
+  if (!(p.maxDelayS >= p.initialDelayS) || !Number.isFinite(p.maxDelayS)) throw new PipelineParamError('reconnect.maxDelayS', p.maxDelayS, 'a finite delay ≥ initialDelayS');
+  if (!(p.maxAttempts >= 0) || !Number.isInteger(p.maxAttempts)) throw new PipelineParamError('reconnect.maxAttempts', p.maxAttempts, 'an integer ≥ 0');
+  return p;
+}
+
+/** Delay before reconnect attempt `attempt` (1-based), s: initialDelayS · 2^(attempt−1), at most maxDelayS. */
+export function reconnectDelayS(attempt: number, options: ReconnectOptions = {}): number {
+  const p = { ...RECONNECT_DEFAULTS, ...options };
+  return Math.min(p.maxDelayS, p.initialDelayS * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Every event of a live sensor: blocks, problems, connection changes, reconnect attempts and
+ * gaps (see {@link SensorEvent}). The first connection failing errors the stream (no retry:
+ * the device or the driver is wrong); later failures are retried per `reconnect`.
+ */
+export function sensorEvents(transport: BleTransport, driver: BleDriver, options: FromSensorOptions = {}): Observable<SensorEvent> {
+  const rc = resolveReconnect(options.reconnect);
+  return new Observable<SensorEvent>((subscriber) => {
+    const clock = typeof performance !== 'undefined' ? performance : Date;
+    const t0 = clock.now();
+    const nowS = options.nowS ?? (() => (clock.now() - t0) / 1000);
+    let stopped = false;
+    let device: BleDeviceLike | undefined;
+    let server: BleGattServerLike | undefined;
+    let link: GattLink | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    /** True while a connection attempt runs: a drop then fails that attempt, which retries. */
+    let connecting = false;
+    let samples = 0;
+    /** Per sensor id: last sample time emitted, and whether its next block follows a reconnect. */
+    const last = new Map<string, { tS: number; periodS: number; afterReconnect: boolean }>();
+
+    const emit = (e: SensorEvent): void => {
+      if (stopped) return;
+      subscriber.next(e);
+      if (e.type !== 'block') options.onEvent?.(e);
+    };
+
+    const onBlock = (b: SampleBlock): void => {
+      const n = b.tS.length;
+      const id = b.info.sensorId;
+      const prev = last.get(id);
+      let out = b;
+      if (prev?.afterReconnect) {
+        const gapS = Math.max(0, b.tS[0]! - prev.tS - prev.periodS);
+        emit({ type: 'gap', sensorId: id, afterS: prev.tS, beforeS: b.tS[0]!, gapS, reason: 'reconnect' });
+        out = { ...b, gapBeforeS: Math.max(b.gapBeforeS ?? 0, gapS, MIN_RECONNECT_GAP_S) };
+      }
+      const rate = b.info.rateHz;
+      last.set(id, { tS: Math.max(prev?.tS ?? -Infinity, b.tS[n - 1]!), periodS: rate !== undefined && rate > 0 ? 1 / rate : 0, afterReconnect: false });
+      samples += n;
+      emit({ type: 'block', block: out });
+    };
+
+    const onDisconnected = (): void => {
+      if (stopped || connecting) return;
+      const l = link;
+      link = undefined;
+      void l?.unsubscribeAll().catch(() => undefined);
+      for (const v of last.values()) v.afterReconnect = true;
+      emit({ type: 'disconnected', tS: nowS(), samplesSoFar: samples });
+      if (rc.maxAttempts === 0) {
+        cleanup();
+        subscriber.complete();
+        return;
+      }
+      attempt = 0;
+      scheduleReconnect(undefined);
+    };
+
+    const scheduleReconnect = (error: unknown): void => {
+      if (stopped) return;
+      attempt++;
+      if (attempt > rc.maxAttempts) {
+        cleanup();
+        subscriber.error(new ReconnectFailedError(rc.maxAttempts, error));
+        return;
+      }
+      const delayS = reconnectDelayS(attempt, rc);
+      emit(error === undefined ? { type: 'reconnecting', tS: nowS(), attempt, delayS } : { type: 'reconnecting', tS: nowS(), attempt, delayS, error });
+      timer = setTimeout(() => {
+        timer = undefined;
+        connect(attempt).catch((err) => {
+          if (stopped) return;
+          void link?.unsubscribeAll().catch(() => undefined);
+          link = undefined;
+          if (server?.connected) server.disconnect();
+          scheduleReconnect(err);
+        });
+      }, delayS * 1000);
+    };
+
+    const connect = async (k: number): Promise<void> => {
+      connecting = true;
+      try {
+        await connectOnce(k);
+      } finally {
+        connecting = false;
+      }
+    };
+
+    const connectOnce = async (k: number): Promise<void> => {
+      if (!device) {
+        device = options.device ?? (await transport.requestDevice(driver.requestOptions));
+        if (stopped) return;
+        if (!device.gatt) throw new BleGattError('gatt', `device '${device.name ?? device.id}' has no GATT server`);
+        device.addEventListener('gattserverdisconnected', onDisconnected);
+      }
+      const s = await device.gatt!.connect();
+      if (stopped) {
+        s.disconnect();
+        return;
+      }
+      server = s;
+      const l = new GattLink(
+        s,
+        (uuid, value) => {
+          if (stopped || link !== l) return;
+          const r = driver.decode(value, nowS(), uuid);
+          for (const p of r.problems) emit({ type: 'problem', problem: p });
+          if (r.block) onBlock(r.block);
+        },
+        options.responseTimeoutMs,
+      );
+      link = l;
+      driver.reset();
+      await driver.start(l);
+      if (stopped) return;
+      if (!s.connected) throw new BleGattError('gatt', 'the link dropped while the driver was starting');
+      emit({ type: 'connected', tS: nowS(), attempt: k });
+    };
+
+    const cleanup = (): void => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      device?.removeEventListener('gattserverdisconnected', onDisconnected);
+    };
+
+    connect(0).catch((err) => {
+      if (stopped) return;
+      cleanup();
+      const l = link;
+      void (async () => {
+        await l?.unsubscribeAll().catch(() => undefined);
+        if (server?.connected) server.disconnect();
+      })();
+      subscriber.error(err);
+    });
+
+    return () => {
+      if (stopped) return;
+      cleanup();
+      const l = link;
+      const s = server;
+      link = undefined;
+      void (async () => {
+        if (l && s?.connected) await driver.stop(l).catch(() => undefined);
+        await l?.unsubscribeAll().catch(() => undefined);
+        if (s?.connected) s.disconnect();
+      })();
+    };
+  });
+}
+
+/**
+ * The blocks of a live sensor (see {@link sensorEvents}); everything else goes to
+ * `options.onEvent`. Errors: the first connection's error, or {@link ReconnectFailedError}.
+ */
+export function fromSensor(transport: BleTransport, driver: BleDriver, options: FromSensorOptions = {}): Observable<SampleBlock> {
+  return sensorEvents(transport, driver, options).pipe(
+    filter((e): e is Extract<SensorEvent, { type: 'block' }> => e.type === 'block'),
+    map((e) => e.block),
+  );
+}
