@@ -157,6 +157,10 @@ export class DominantRotationTracker {
   private offsetRad = 0;
   private prevRad = 0;
   private unwrapStarted = false;
+  /** Last time step that was not a gap, s (0 until one is seen). */
+  private normalDtS = 0;
+  /** The next sample follows a marked gap (a block's `gapBeforeS`). */
+  private gapPending = false;
 
   constructor(
     private readonly sink: AngleSink,
@@ -197,6 +201,8 @@ export class DominantRotationTracker {
     this.lastTS = NaN;
     this.unwrapStarted = false;
     this.offsetRad = 0;
+    this.normalDtS = 0;
+    this.gapPending = false;
   }
 
   /** One sample: time (s), gyroscope (rad/s, sensor frame), accelerometer (m/s²). */
@@ -213,7 +219,14 @@ export class DominantRotationTracker {
       this.lastTS = tS;
       return;
     }
-    const dtS = tS - this.lastTS;
+    let dtS = tS - this.lastTS;
+    if (dtS >= this.params.gapS || this.gapPending) {
+      // A gap: one step of the last normal period, not ω × gap (see DominantRotationParams.gapS).
+      dtS = this.normalDtS > 0 ? this.normalDtS : Math.min(dtS, this.params.gapS);
+      this.gapPending = false;
+    } else {
+      this.normalDtS = dtS;
+    }
     if (this.count === 1) {
       this.vqf.update(this.firstGyr, this.firstAcc, null, dtS);
       this.vqf.getQuat6D(this.qRef);
@@ -250,6 +263,7 @@ export class DominantRotationTracker {
   updateBlock(block: InertialBlock): void {
     const g = block.gyrRadS, a = block.accMS2;
     const gv = new Float64Array(3), av = new Float64Array(3);
+    if (block.tS.length > 0 && block.gapBeforeS !== undefined && block.gapBeforeS > 0 && this.count > 0) this.gapPending = true;
     for (let i = 0; i < block.tS.length; i++) {
       gv[0] = g[3 * i]!;
       gv[1] = g[3 * i + 1]!;

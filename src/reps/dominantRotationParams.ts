@@ -17,6 +17,12 @@ export interface DominantRotationParams {
   warmupMaxS: number;
   /** Streaming: highest sample rate the warm-up buffer is sized for, Hz. Default 200. */
   maxRateHz: number;
+  /**
+   * Streaming: a time step at least this long (s), or a block's `gapBeforeS`, is a gap: the
+   * gyroscope is not integrated across it (the rotation during a link loss is unknown, and
+   * ω × gap would be a made-up turn); the step after it uses the last normal period. Default 0.25.
+   */
+  gapS: number;
   /** Orientation filter parameters (6D: the magnetometer is never used). Default VQF defaults. */
   vqf: Partial<VqfParams>;
 }
@@ -27,6 +33,7 @@ export const DOMINANT_ROTATION_DEFAULTS: Readonly<DominantRotationParams> = Obje
   warmupDeg: 90,
   warmupMaxS: 20,
   maxRateHz: 200,
+  gapS: 0.25,
   vqf: {},
 });
 
@@ -38,7 +45,7 @@ export function resolveDominantRotationParams(p: Partial<DominantRotationParams>
     (r as unknown as Record<string, unknown>)[k] = v;
   }
   if (r.method !== 'orientation' && r.method !== 'inclination') throw new RepParamError('method', r.method, "must be 'orientation' or 'inclination'");
-  for (const k of ['minRateDegS', 'warmupDeg', 'warmupMaxS', 'maxRateHz'] as const) {
+  for (const k of ['minRateDegS', 'warmupDeg', 'warmupMaxS', 'maxRateHz', 'gapS'] as const) {
     if (!(r[k] > 0 && Number.isFinite(r[k]))) throw new RepParamError(k, r[k], 'must be positive and finite');
   }
   return r;

@@ -107,6 +107,31 @@ describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting e
     expect(tr.ready).toBe(false);
   });
 
+  it('streaming tracker across a 1.2 s link loss that ends mid-movement: no made-up turn, back on the offline signal within seconds', () => {
+    // Cut 1.2 s that end at the fastest point of the 3rd rep's return (the link comes back mid-move).
+    const r = sim.truth.reps![2]!;
+    const cutTo = (r.holdEndS + r.endS) / 2, cutFrom = cutTo - 1.2;
+    const keep = Array.from(block.tS, (t, i) => (t < cutFrom || t >= cutTo ? i : -1)).filter((i) => i >= 0);
+    const pick = (a: Float64Array, w: number): Float64Array => Float64Array.from({ length: keep.length * w }, (_, k) => a[w * keep[Math.floor(k / w)]! + (k % w)]!);
+    const cut = { ...block, tS: pick(block.tS, 1), accMS2: pick(block.accMS2, 3), gyrRadS: pick(block.gyrRadS, 3) };
+    const out = new Map<number, number>();
+    const tr = new DominantRotationTracker((t, v) => out.set(t, v), {}, 100);
+    tr.updateBlock(cut);
+    tr.finish();
+    const off = dominantRotationSignal(block); // the uncut recording
+    const offAt = new Map(Array.from(off.tS, (t, i) => [t, off.angleDeg[i]!]));
+    // Constant offset between live and offline (reference attitude), from before the gap.
+    const before = [...out.keys()].filter((t) => t > cutFrom - 5 && t < cutFrom);
+    const bias = before.reduce((a, t) => a + out.get(t)! - offAt.get(t)!, 0) / before.length;
+    const err = (t: number): number => Math.abs(out.get(t)! - offAt.get(t)! - bias);
+    const after = [...out.keys()].filter((t) => t >= cutTo);
+    const trueChangeDeg = Math.abs(offAt.get(after[0]!)! - offAt.get(before[before.length - 1]!)!);
+    // Right after the gap the live angle is off by at most what really happened during it (it was
+    // not there to see), never by ω × gap on top; 8 s later (accelerometer correction) it is back.
+    expect(Math.max(...after.filter((t) => t < cutTo + 1).map(err))).toBeLessThan(trueChangeDeg + 5);
+    expect(Math.max(...after.filter((t) => t > cutTo + 8 && t < cutTo + 12).map(err))).toBeLessThan(3);
+  });
+
   it('rejects bad parameters', () => {
     expect(() => dominantRotationSignal(block, { minRateDegS: -1 })).toThrow(RepParamError);
     expect(() => dominantRotationSignal(block, { method: 'pca' as never })).toThrow(RepParamError);
