@@ -5,7 +5,7 @@
 //   npm run example:browser                 build into a temp folder, serve on http://localhost:8080
 //   npm run example:browser -- --port 0     any free port;  --out DIR  build there instead
 // The real-browser test (test/browser/run.mjs) imports buildExample and serveDir from here.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -67,7 +67,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : fallback;
   };
-  const out = await buildExample(opt('--out') ? resolve(opt('--out')) : undefined);
+  const outArg = opt('--out');
+  const out = await buildExample(outArg ? resolve(outArg) : undefined);
   const { url } = await serveDir(out, Number(opt('--port', process.env.PORT ?? 8080)));
+  if (!outArg) {
+    // The temp build goes with the server.
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (rmSync(out, { recursive: true, force: true }), process.exit(0)));
+  }
   process.stdout.write(`built ${out}\nserving ${url}  (Ctrl-C to stop; Connect needs Chromium with Bluetooth, Replay demo works anywhere)\n`);
 }

@@ -102,6 +102,7 @@ function runPipeline(transport: BleTransport, driver: BleDriver, options: FromSe
   let reps = 0;
   let nextAngleLogS = 0;
   trace.reps = 0;
+  eventsEl.replaceChildren();
   repsEl.textContent = '0';
   angleEl.textContent = '–';
   const onEvent = (e: Exclude<SensorEvent, { type: 'block' }>): void => {
@@ -136,6 +137,7 @@ function runPipeline(transport: BleTransport, driver: BleDriver, options: FromSe
         }
       },
       error: (err: unknown) => {
+        logEvent(`stopped: ${(err as Error)?.name ?? 'Error'}`);
         setStatus('error', `error: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
         setRunning(false);
       },
