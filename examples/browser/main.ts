@@ -110,7 +110,10 @@ function runPipeline(transport: BleTransport, driver: BleDriver, options: FromSe
       setStatus('streaming', `connected: streaming from ${label}${e.attempt > 0 ? ` (reconnected, attempt ${e.attempt})` : ''}`);
       logEvent(`${e.tS.toFixed(2)} s  connected${e.attempt > 0 ? ' again' : ''}`);
     } else if (e.type === 'disconnected') logEvent(`${e.tS.toFixed(2)} s  link lost after ${e.samplesSoFar} samples`);
-    else if (e.type === 'reconnecting') logEvent(`${e.tS.toFixed(2)} s  reconnecting in ${e.delayS} s (attempt ${e.attempt})`);
+    else if (e.type === 'reconnecting') {
+      const why = e.error === undefined ? '' : ` after ${(e.error as Error)?.name ?? 'Error'}: ${(e.error as Error)?.message ?? String(e.error)}`;
+      logEvent(`${e.tS.toFixed(2)} s  reconnecting in ${e.delayS} s (attempt ${e.attempt})${why}`);
+    }
     else if (e.type === 'gap') logEvent(`${e.beforeS.toFixed(2)} s  gap of ${e.gapS.toFixed(2)} s marked`);
     else if (e.type === 'problem') logEvent(`problem: ${e.problem.kind}`);
   };

@@ -22,7 +22,7 @@ if (!existsSync(executablePath)) {
   process.exit(2);
 }
 const verbose = process.argv.includes('-v');
-const TOTAL_TIMEOUT_MS = 90_000;
+const TOTAL_TIMEOUT_MS = 60_000;
 const started = Date.now();
 
 const PMD = {
@@ -202,6 +202,16 @@ try {
     const w = writesTo(MOVESENSE.name, GSP.write, from);
     check(`movesense: writes HELLO [${EXPECT.movesenseHello}] then SUBSCRIBE [${EXPECT.movesenseSubscribe}]`, w.length === 2 && w[0] === EXPECT.movesenseHello && w[1] === EXPECT.movesenseSubscribe, `wrote ${JSON.stringify(w)}`);
     check('movesense: page shows "connected"', /^connected: streaming from Movesense 214530000777/.test(await status()), `status: ${await status()} | ${t.statuses.join(' → ')}`);
+    // The link drops (device out of range): the stream reconnects, resubscribes and starts again.
+    const beforeDrop = ops.length;
+    await bt.send('BluetoothEmulation.simulateGATTDisconnection', { address: MOVESENSE.address });
+    await waitFor('the reconnect', async () => (await trace()).statuses.at(-1)?.includes('reconnected') || (await trace()).state === 'error', 15_000).catch(() => null);
+    const tr = await trace();
+    check('movesense: page saw the dropped link and reconnected', tr.events.some((e) => /link lost/.test(e)) && /^connected: streaming from .*reconnected, attempt 1/.test(await status()), `${await status()} | ${tr.events.join(' ; ')}`);
+    check('movesense: after the reconnect, GATT connection, notifications and HELLO + SUBSCRIBE again',
+      ops.slice(beforeDrop).some((o) => o.target === 'gatt' && o.type === 'connection') && subscribed(MOVESENSE.name, GSP.notify, beforeDrop) &&
+      writesTo(MOVESENSE.name, GSP.write, beforeDrop).join() === [EXPECT.movesenseHello, EXPECT.movesenseSubscribe].join(),
+      `wrote ${JSON.stringify(writesTo(MOVESENSE.name, GSP.write, beforeDrop))}`);
     const beforeStop = ops.length;
     await page.click('#stop');
     await waitFor('the UNSUBSCRIBE write', async () => writesTo(MOVESENSE.name, GSP.write, beforeStop).length >= 1, 5000).catch(() => null);
