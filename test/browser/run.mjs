@@ -7,7 +7,8 @@
 // operation the page makes is answered here and recorded, the chooser is answered through
 // `DeviceAccess`. Asserts: the page's Connect selects the emulated device, connects, discovers
 // the services, enables notifications and writes the exact command bytes; the page shows
-// "connected"; the Replay demo (FakeTransport + the bundled capture) counts 5 reps; the page
+// "connected"; after an emulated link drop it reconnects and writes the start commands again;
+// Stop unsubscribes; the Replay demo (FakeTransport + the bundled capture) counts 5 reps; the page
 // logs no errors. Writes docs/browser-example.png. Exit 0 pass, 1 fail, 2 no Chromium.
 // Emulation cannot push notification values, so the Polar answers (settings, start status)
 // never arrive: the page must report the driver's timeout naming the command it sent.
@@ -101,6 +102,9 @@ try {
   const ops = [];
   async function peripheral(dev, services) {
     await bt.send('BluetoothEmulation.simulatePreconnectedPeripheral', { address: dev.address, name: dev.name, manufacturerData: [], knownServiceUuids: services.map((s) => s.uuid) });
+    await addServices(dev, services);
+  }
+  async function addServices(dev, services) {
     for (const s of services) {
       const { serviceId } = await bt.send('BluetoothEmulation.addService', { address: dev.address, serviceUuid: s.uuid });
       for (const c of s.characteristics) {
@@ -139,7 +143,7 @@ try {
     if (e.type === 'read') response.data = b64('00 00');
     void answer('BluetoothEmulation.simulateDescriptorOperationResponse', response);
   });
-  await peripheral(MOVESENSE, [
+  const MOVESENSE_SERVICES = [
     {
       uuid: GSP.service,
       characteristics: [
@@ -147,7 +151,8 @@ try {
         { uuid: GSP.notify, properties: { notify: true } },
       ],
     },
-  ]);
+  ];
+  await peripheral(MOVESENSE, MOVESENSE_SERVICES);
   await peripheral(POLAR, [
     {
       uuid: PMD.service,
@@ -205,6 +210,9 @@ try {
     // The link drops (device out of range): the stream reconnects, resubscribes and starts again.
     const beforeDrop = ops.length;
     await bt.send('BluetoothEmulation.simulateGATTDisconnection', { address: MOVESENSE.address });
+    // The emulation forgets a peripheral's services when its link drops (a reconnect then
+    // discovers none): add them again, as a real device would offer them again.
+    await addServices(MOVESENSE, MOVESENSE_SERVICES);
     await waitFor('the reconnect', async () => (await trace()).statuses.at(-1)?.includes('reconnected') || (await trace()).state === 'error', 15_000).catch(() => null);
     const tr = await trace();
     check('movesense: page saw the dropped link and reconnected', tr.events.some((e) => /link lost/.test(e)) && /^connected: streaming from .*reconnected, attempt 1/.test(await status()), `${await status()} | ${tr.events.join(' ; ')}`);
