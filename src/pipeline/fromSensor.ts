@@ -102,7 +102,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     };
 
     const onDisconnected = (): void => {
-      if (stopped || connecting) return;
+      // A retry is already scheduled: this is the link a failed attempt dropped itself.
+      if (stopped || connecting || timer !== undefined) return;
       const l = link;
       link = undefined;
       void l?.unsubscribeAll().catch(() => undefined);
@@ -125,6 +126,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
         subscriber.error(new ReconnectFailedError(rc.maxAttempts, error));
         return;
       }
+      if (timer !== undefined) clearTimeout(timer);
       const delayS = reconnectDelayS(attempt, rc);
       emit(error === undefined ? { type: 'reconnecting', tS: nowS(), attempt, delayS } : { type: 'reconnecting', tS: nowS(), attempt, delayS, error });
       timer = setTimeout(() => {
@@ -133,8 +135,10 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
           if (stopped) return;
           void link?.unsubscribeAll().catch(() => undefined);
           link = undefined;
-          if (server?.connected) server.disconnect();
+          // Schedule first: the disconnect below fires gattserverdisconnected (synchronously in
+          // some transports), which must not start a second retry series.
           scheduleReconnect(err);
+          if (server?.connected) server.disconnect();
         });
       }, delayS * 1000);
     };

@@ -102,6 +102,33 @@ describe('fromSensor: reconnect', () => {
     expect(r.samples()).toBe(16);
   });
 
+  it('a reconnect that connects but fails to start (services gone): the link it drops itself does not start a second retry series', async () => {
+    // Seen in Chromium (BluetoothEmulation): after a dropped link the GATT connection comes
+    // back but service discovery finds nothing; the failed attempt disconnects, and that
+    // gattserverdisconnected must not count as a new drop (it used to start a parallel retry
+    // series each time, resetting the attempt count: retries multiplied and never ended).
+    const { builder } = movesenseSegments([{ packets: 8 }, { packets: 8, skipPackets: 4 }]);
+    const fake = builder.fake();
+    const device = await fake.requestDevice(new MovesenseDriver().requestOptions);
+    const gatt = device.gatt! as { connect: () => Promise<unknown>; getPrimaryService: (uuid: string) => Promise<unknown> };
+    const connect = gatt.connect.bind(gatt);
+    const getPrimaryService = gatt.getPrimaryService.bind(gatt);
+    let calls = 0;
+    gatt.connect = async () => {
+      calls++;
+      return connect();
+    };
+    gatt.getPrimaryService = async (uuid) => (calls === 1 ? getPrimaryService(uuid) : Promise.reject(new Error('no services found')));
+    const r = collect(fake, { device, reconnect: { ...FAST, maxAttempts: 3 } });
+    await until(() => r.error() !== undefined);
+    await new Promise((res) => setTimeout(res, 30)); // any stray retry timer would fire by now
+    expect(r.error()).toBeInstanceOf(ReconnectFailedError);
+    expect(r.of('disconnected')).toHaveLength(1);
+    expect((r.of('reconnecting') as ReconnectingEvent[]).map((e) => e.attempt)).toEqual([1, 2, 3]);
+    expect(calls).toBe(4); // first connect + 3 attempts
+    expect(r.samples()).toBe(16);
+  });
+
   it('with reconnect: false, completes on disconnect', async () => {
     const { builder } = movesenseSegments([{ packets: 5 }, { packets: 5, skipPackets: 2 }]);
     const fake = builder.fake();
