@@ -98,6 +98,7 @@ async function main(): Promise<void> {
         const ok = cls.exercise === truth;
         if (ok) { recOk++; fOk++; }
         perRec.push(`| ${held} | e${r.exercise} | ${cls.exercise?.split('-')[0] ?? '—'} | ${cls.confidence.toFixed(2)} | ${ok ? 'yes' : '**no**'} |`);
+        process.stderr.write(`  ${held} e${r.exercise} -> ${cls.exercise} ${cls.confidence.toFixed(2)}\n`);
         const w = blockWindows(r.block, res.model.meta.features);
         const index = new Map(CLASS_NAMES.map((c, i) => [c as string, i]));
         const lab = new Int32Array(w.resampled.n).fill(index.get(IDLE)!);

@@ -14,6 +14,7 @@ export {
   exerciseModelFiles,
   exerciseModelFromFiles,
   loadExerciseModel,
+  quietTfjs,
   trainExerciseModel,
   windowProbabilities,
   type Classification,

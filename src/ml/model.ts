@@ -10,6 +10,11 @@ import type { FeatureSpec, Windows } from './windows';
 
 export const IDLE = 'idle';
 
+/** Silence tfjs's one-time console notices (e.g. the tfjs-node hint in Node): production mode. */
+export function quietTfjs(): void {
+  tf.env().set('PROD', true);
+}
+
 /** What model.json carries besides the network (tfjs `userDefinedMetadata`). */
 export interface ExerciseModelMeta {
   readonly kind: 'kinemetry-exercise';
@@ -45,7 +50,7 @@ export interface TrainOptions {
   trainHopS?: number;
   /** `balanced` (default: inverse class frequency, mean 1), `none`, or explicit weights per class name. */
   classWeights?: 'balanced' | 'none' | Readonly<Record<string, number>>;
-  /** Random sensor-frame rotation per training window, deg (mounting variation). Default 15; 0 off. */
+  /** Random sensor-frame rotation of the acc/gyro channels per training window, deg (mounting variation). Default 30; 0 off. */
   augmentRotationDeg?: number;
   /** Validation: every `validationEvery`-th chunk of `validationChunkS` s of each session. Default 5 / 20 s; 0 = no validation (no early stopping). */
   validationEvery?: number;
@@ -82,16 +87,24 @@ function rng(seed: number): () => number {
   };
 }
 
-/** The network: 3 × (conv1d + ReLU), max-pooling, global average, dense. ~10 k parameters. */
+/**
+ * The network: a strided 1-D CNN whose convolutions have kernel = stride (5, 2, 2 samples), so
+ * each is a reshape (time patches) followed by a dense layer over the patch — the same maths as
+ * conv1d with non-overlapping kernels, but a matrix product in tfjs, whose pure-JS conv1d
+ * gradient is ~15× slower. Then global average pooling over time and a dense classifier
+ * (logits). ~6 k parameters. `steps` must be a multiple of 20.
+ */
 export function buildNetwork(steps: number, classCount: number, seed = 1): tf.LayersModel {
+  if (steps % 20 !== 0) throw new Error(`ml: the window must hold a multiple of 20 samples, got ${steps} (windowS × rateHz)`);
   let s = seed * 7919;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const net = tf.sequential();
-  net.add(tf.layers.conv1d({ inputShape: [steps, FEATURE_CHANNELS], filters: 16, kernelSize: 5, activation: 'relu', padding: 'same', kernelInitializer: init() }));
-  net.add(tf.layers.maxPooling1d({ poolSize: 2 }));
-  net.add(tf.layers.conv1d({ filters: 32, kernelSize: 5, activation: 'relu', padding: 'same', kernelInitializer: init() }));
-  net.add(tf.layers.maxPooling1d({ poolSize: 2 }));
-  net.add(tf.layers.conv1d({ filters: 32, kernelSize: 5, activation: 'relu', padding: 'same', kernelInitializer: init() }));
+  net.add(tf.layers.reshape({ inputShape: [steps, FEATURE_CHANNELS], targetShape: [steps / 5, 5 * FEATURE_CHANNELS] }));
+  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
+  net.add(tf.layers.reshape({ targetShape: [steps / 10, 64] }));
+  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
+  net.add(tf.layers.reshape({ targetShape: [steps / 20, 64] }));
+  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
   net.add(tf.layers.globalAveragePooling1d({}));
   net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
   net.add(tf.layers.dense({ units: classCount, kernelInitializer: init() })); // logits
@@ -203,7 +216,7 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
   const batchSize = options.batchSize ?? 64;
   const epochs = options.epochs ?? 40;
   const patience = options.patience ?? 6;
-  const rotDeg = options.augmentRotationDeg ?? 15;
+  const rotDeg = options.augmentRotationDeg ?? 30;
 
   const vaTensorX = nVa > 0 ? tf.tensor3d(concatRows(vaX, size), [nVa, steps, FEATURE_CHANNELS]) : undefined;
   const vaTensorY = nVa > 0 ? tf.oneHot(tf.tensor1d(vaY, 'int32'), C) : undefined;

@@ -7,6 +7,8 @@
  * `windowS` seconds are cut every `hopS` seconds.
  * Normalisation (fixed, not per window, so posture — the direction of gravity — stays visible):
  * accelerometer / 9.81 (in g), gyroscope / 2 rad/s, plus |gyro| / 2 rad/s as a 7th channel.
+ * Each window adds 4 channels that do not depend on how the sensor is mounted, relative to
+ * the window's mean specific-force direction ĝ (≈ gravity): acc·ĝ, |acc × ĝ|, gyro·ĝ, |gyro × ĝ|.
  */
 import type { SampleBlock } from '../samples/block';
 
@@ -21,8 +23,10 @@ export interface FeatureSpec {
 
 export const DEFAULT_FEATURES: FeatureSpec = { rateHz: 25, windowS: 4, hopS: 1 };
 
-/** Channels per time step: ax, ay, az (g), gx, gy, gz, |g| (÷ 2 rad/s). */
-export const FEATURE_CHANNELS = 7;
+/** Channels per resampled sample: ax, ay, az (g), gx, gy, gz, |gyro| (÷ 2 rad/s). */
+export const SAMPLE_CHANNELS = 7;
+/** Channels per window time step: the {@link SAMPLE_CHANNELS} plus acc·ĝ, |acc × ĝ|, gyro·ĝ, |gyro × ĝ|. */
+export const FEATURE_CHANNELS = 11;
 const G = 9.81;
 const GYR_SCALE = 2;
 
@@ -32,7 +36,7 @@ export interface Resampled {
   readonly rateHz: number;
   /** Number of samples. */
   readonly n: number;
-  /** Normalised features, row-major n × {@link FEATURE_CHANNELS}. */
+  /** Normalised features, row-major n × {@link SAMPLE_CHANNELS}. */
   readonly x: Float32Array;
 }
 
@@ -47,7 +51,7 @@ export function resampleFeatures(block: SampleBlock, rateHz: number = DEFAULT_FE
   if (m === 0) return { t0S: 0, rateHz, n: 0, x: new Float32Array(0) };
   const t0S = tS[0]!;
   const n = Math.floor((tS[m - 1]! - t0S) * rateHz + 1e-9) + 1;
-  const x = new Float32Array(n * FEATURE_CHANNELS);
+  const x = new Float32Array(n * SAMPLE_CHANNELS);
   const last = new Float64Array(6);
   let j = 0;
   for (let i = 0; i < n; i++) {
@@ -55,7 +59,7 @@ export function resampleFeatures(block: SampleBlock, rateHz: number = DEFAULT_FE
     while (j < m - 2 && tS[j + 1]! <= t) j++;
     const ta = tS[j]!, tb = tS[Math.min(j + 1, m - 1)]!;
     const f = tb > ta ? Math.min(1, Math.max(0, (t - ta) / (tb - ta))) : 0;
-    const o = i * FEATURE_CHANNELS;
+    const o = i * SAMPLE_CHANNELS;
     for (let c = 0; c < 6; c++) {
       const src = c < 3 ? accMS2 : gyrRadS;
       const k = c % 3;
@@ -96,9 +100,22 @@ export function cutWindows(r: Resampled, spec: FeatureSpec = DEFAULT_FEATURES): 
     const s0 = w * hop;
     startIndex[w] = s0;
     startS[w] = r.t0S + s0 / r.rateHz;
+    let mx = 0, my = 0, mz = 0;
     for (let s = 0; s < steps; s++) {
       const si = Math.min(s0 + s, r.n - 1);
-      x.set(r.x.subarray(si * FEATURE_CHANNELS, (si + 1) * FEATURE_CHANNELS), (w * steps + s) * FEATURE_CHANNELS);
+      const o = (w * steps + s) * FEATURE_CHANNELS;
+      x.set(r.x.subarray(si * SAMPLE_CHANNELS, (si + 1) * SAMPLE_CHANNELS), o);
+      mx += x[o]!; my += x[o + 1]!; mz += x[o + 2]!;
+    }
+    const norm = Math.hypot(mx, my, mz) || 1;
+    const gx = mx / norm, gy = my / norm, gz = mz / norm;
+    for (let s = 0; s < steps; s++) {
+      const o = (w * steps + s) * FEATURE_CHANNELS;
+      for (let c = 0; c < 2; c++) {
+        const vx = x[o + 3 * c]!, vy = x[o + 3 * c + 1]!, vz = x[o + 3 * c + 2]!;
+        x[o + 7 + 2 * c] = vx * gx + vy * gy + vz * gz;
+        x[o + 8 + 2 * c] = Math.hypot(vy * gz - vz * gy, vz * gx - vx * gz, vx * gy - vy * gx);
+      }
     }
   }
   return { x, count, steps, startS, startIndex };
@@ -139,7 +156,7 @@ export function windowLabels(w: Windows, sampleLabels: Int32Array | readonly num
 export function motionActivity(r: Resampled, smoothS = 1): Float64Array {
   const n = r.n;
   const g = new Float64Array(n);
-  for (let i = 0; i < n; i++) g[i] = r.x[i * FEATURE_CHANNELS + 6]! * GYR_SCALE;
+  for (let i = 0; i < n; i++) g[i] = r.x[i * SAMPLE_CHANNELS + 6]! * GYR_SCALE;
   const half = Math.max(1, Math.round((smoothS * r.rateHz) / 2));
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + g[i]!;
