@@ -24,7 +24,8 @@ import type { SessionLabels, TrainOptions } from '../src/ml/node';
 export const CLASS_NAMES = ['e1-seated-leg-raise', 'e2-trunk-bend', 'e3-supine-leg-raise', 'e4-side-lying-hip-abduction', 'e5-prone-hip-extension', 'e6-elbow-flexion', 'e7-shoulder-abduction', 'e8-prone-elbow-extension', IDLE] as const;
 const SUBJECTS = ['s1', 's2', 's3'];
 const SEED = 1;
-export const TRAIN_OPTIONS: TrainOptions = { seed: SEED, classes: CLASS_NAMES, epochs: 40, patience: 6 };
+const WINDOW_S = Number(process.argv.find((a) => a.startsWith('--window-s='))?.slice(11) ?? 4);
+export const TRAIN_OPTIONS: TrainOptions = { seed: SEED, classes: CLASS_NAMES, epochs: 40, patience: 6, features: { rateHz: 25, windowS: WINDOW_S, hopS: 1 } };
 
 interface Rec {
   subject: string;
@@ -66,6 +67,38 @@ function load(dir: string): Rec[] {
 }
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+
+/** Time classifyRecording on a 5-minute recording (two test recordings back to back, 25 Hz and resampled 100 Hz). */
+async function inferenceTiming(recs: readonly Rec[]): Promise<string> {
+  const res = await trainExerciseModel([recs[0]!.block], [recs[0]!.labels], { ...TRAIN_OPTIONS, epochs: 1, validationEvery: 0 });
+  const out: string[] = [];
+  for (const rateHz of [25, 100]) {
+    const n = 300 * rateHz;
+    const tS = new Float64Array(n), acc = new Float64Array(3 * n), gyr = new Float64Array(3 * n);
+    const a = recs[5]!.block, b = recs[6]!.block;
+    for (let i = 0; i < n; i++) {
+      const t = i / rateHz;
+      const src = t < a.tS.length / 25 ? a : b;
+      const j = Math.min(src.tS.length - 1, Math.floor((t < a.tS.length / 25 ? t : t - a.tS.length / 25) * 25));
+      tS[i] = t;
+      for (let k = 0; k < 3; k++) { acc[3 * i + k] = src.accMS2[3 * j + k]!; gyr[3 * i + k] = src.gyrRadS[3 * j + k]!; }
+    }
+    const block = { info: { sensorId: 'x' }, tS, accMS2: acc, gyrRadS: gyr };
+    const t0 = performance.now();
+    classifyRecording(res.model, block);
+    const cold = performance.now() - t0;
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t1 = performance.now();
+      classifyRecording(res.model, block);
+      times.push(performance.now() - t1);
+    }
+    times.sort((x, y) => x - y);
+    out.push(`${rateHz} Hz: first call ${cold.toFixed(0)} ms, then median ${times[2]!.toFixed(0)} ms`);
+  }
+  res.model.net.dispose();
+  return out.join('; ');
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -117,11 +150,12 @@ async function main(): Promise<void> {
       process.stderr.write(`fold ${held}: recordings ${fOk}/${test.length}, windows ${pct(fWin, fN)}\n`);
       res.model.net.dispose();
     }
+    const timing = await inferenceTiming(recs);
     const lines = [
       '## Exercise recogniser (kinemetry/ml), leave-one-subject-out on UCI PT s1–s3',
       '',
-      '`npm run train:exercise -- ../shared/datasets/uci-pt` (scripts/train-exercise.ts; CPU backend, seed 1, deterministic).',
-      'Input: each recording\'s moving unit (u2; u4 for e2), resampled to 25 Hz, 4-s windows (hop 1 s at test, 0.5 s in training).',
+      `\`npm run train:exercise -- ../shared/datasets/uci-pt${WINDOW_S !== 4 ? ` --window-s=${WINDOW_S}` : ''}\` (scripts/train-exercise.ts; CPU backend, seed 1, deterministic).`,
+      `Input: each recording's moving unit (u2; u4 for e2), resampled to 25 Hz, ${WINDOW_S}-s windows (hop 1 s at test, 0.5 s in training).`,
       'Window truth: within each set\'s time range the span from first to last motion is the exercise, the rest idle.',
       'Per recording: the dominant non-idle class over the whole test.txt (≈ 240 s).',
       '',
@@ -136,6 +170,8 @@ async function main(): Promise<void> {
       `| truth \\ pred | ${short.join(' | ')} | recall |`,
       `|---|${short.map(() => '---:').join('|')}|---:|`,
       ...confusion.map((row, i) => `| ${short[i]} | ${row.join(' | ')} | ${pct(row[i]!, row.reduce((a, b) => a + b, 0))} |`),
+      '',
+      `Inference (classifyRecording, Node ${process.version}, tfjs CPU backend, shared 2-core machine) on a 5-minute recording: ${timing}.`,
       '',
       '<details><summary>Per recording</summary>',
       '',

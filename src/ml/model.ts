@@ -50,8 +50,14 @@ export interface TrainOptions {
   trainHopS?: number;
   /** `balanced` (default: inverse class frequency, mean 1), `none`, or explicit weights per class name. */
   classWeights?: 'balanced' | 'none' | Readonly<Record<string, number>>;
-  /** Random sensor-frame rotation of the acc/gyro channels per training window, deg (mounting variation). Default 30; 0 off. */
+  /** Random sensor-frame rotation (random axis) of the acc/gyro channels per training window, deg (mounting variation). Default 10; 0 off. */
   augmentRotationDeg?: number;
+  /**
+   * Random rotation about the sensor x axis per training window, deg: a strap-on sensor's x
+   * axis runs along the limb (UCI PT: the Xsens x axis), the angle around the limb varies most.
+   * Default 40; 0 off.
+   */
+  augmentLimbAxisDeg?: number;
   /** Validation: every `validationEvery`-th chunk of `validationChunkS` s of each session. Default 5 / 20 s; 0 = no validation (no early stopping). */
   validationEvery?: number;
   validationChunkS?: number;
@@ -136,11 +142,14 @@ function sampleLabels(l: SessionLabels, n: number, t0S: number, rateHz: number, 
   return out;
 }
 
-/** Rotate each window's acc and gyro triples by one random rotation of up to `maxDeg` (in place). */
-function augmentRotation(x: Float32Array, count: number, steps: number, maxDeg: number, rand: () => number): void {
+/**
+ * Rotate each window's acc and gyro triples by one random rotation (in place): about a random
+ * axis by up to `maxDeg`, or (`axisX`) about the sensor x axis by up to `maxDeg`.
+ */
+function augmentRotation(x: Float32Array, count: number, steps: number, maxDeg: number, rand: () => number, axisX = false): void {
   for (let w = 0; w < count; w++) {
     // Random axis, random angle in [-maxDeg, maxDeg].
-    let ux = rand() * 2 - 1, uy = rand() * 2 - 1, uz = rand() * 2 - 1;
+    let ux = axisX ? 1 : rand() * 2 - 1, uy = axisX ? 0 : rand() * 2 - 1, uz = axisX ? 0 : rand() * 2 - 1;
     const norm = Math.hypot(ux, uy, uz) || 1;
     ux /= norm; uy /= norm; uz /= norm;
     const th = (rand() * 2 - 1) * maxDeg * (Math.PI / 180);
@@ -216,7 +225,8 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
   const batchSize = options.batchSize ?? 64;
   const epochs = options.epochs ?? 40;
   const patience = options.patience ?? 6;
-  const rotDeg = options.augmentRotationDeg ?? 30;
+  const rotDeg = options.augmentRotationDeg ?? 10;
+  const limbDeg = options.augmentLimbAxisDeg ?? 40;
 
   const vaTensorX = nVa > 0 ? tf.tensor3d(concatRows(vaX, size), [nVa, steps, FEATURE_CHANNELS]) : undefined;
   const vaTensorY = nVa > 0 ? tf.oneHot(tf.tensor1d(vaY, 'int32'), C) : undefined;
@@ -235,6 +245,7 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
       const ids = order.slice(b0, b0 + batchSize);
       const xb = new Float32Array(ids.length * size);
       ids.forEach((id, k) => xb.set(trX[id]!, k * size));
+      if (limbDeg > 0) augmentRotation(xb, ids.length, steps, limbDeg, rand, true);
       if (rotDeg > 0) augmentRotation(xb, ids.length, steps, rotDeg, rand);
       const yb = ids.map((id) => trY[id]!);
       const loss = tf.tidy(() => {
