@@ -1,7 +1,7 @@
 /**
  * Train (and evaluate) the pretrained exercise recogniser on UCI PT subjects 1–3.
  *
- *   npm run train:exercise -- [<dataset dir>] [--out models/exercise-uci-v1] [--no-eval] [--eval-only] [--no-results]
+ *   npm run train:exercise -- [<dataset dir>] [--out models/exercise-uci-v1] [--no-eval] [--eval-only] [--no-results] [--window-s=4]
  *
  * Data: each subject's `eK/<moving unit>/test.txt` (u2; u4 for exercise 2, the trunk bend —
  * the unit that moves, see uciMovingUnit). Labels per sample: within each set's time range
@@ -102,7 +102,7 @@ async function inferenceTiming(recs: readonly Rec[]): Promise<string> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const dir = uciDatasetDir(args, 'train-exercise');
+  const dir = uciDatasetDir(args.filter((_, i) => args[i - 1] !== '--out'), 'train-exercise');
   const outIdx = args.indexOf('--out');
   const outDir = outIdx >= 0 ? args[outIdx + 1]! : join(import.meta.dirname, '..', 'models', 'exercise-uci-v1');
   const doEval = !args.includes('--no-eval');
