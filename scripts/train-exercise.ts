@@ -1,7 +1,7 @@
 /**
  * Train (and evaluate) the pretrained exercise recogniser on UCI PT subjects 1–3.
  *
- *   npm run train:exercise -- [<dataset dir>] [--out models/exercise-uci-v1] [--no-eval] [--eval-only] [--no-results] [--window-s=4]
+ *   npm run train:exercise -- [<dataset dir>] [--out models/exercise-uci-v1] [--no-eval] [--eval-only] [--no-results] [--window-s=4] [--aug-rot=10] [--aug-limb=40]
  *
  * Data: each subject's `eK/<moving unit>/test.txt` (u2; u4 for exercise 2, the trunk bend —
  * the unit that moves, see uciMovingUnit). Labels per sample: within each set's time range
@@ -25,7 +25,19 @@ export const CLASS_NAMES = ['e1-seated-leg-raise', 'e2-trunk-bend', 'e3-supine-l
 const SUBJECTS = ['s1', 's2', 's3'];
 const SEED = 1;
 const WINDOW_S = Number(process.argv.find((a) => a.startsWith('--window-s='))?.slice(11) ?? 4);
-export const TRAIN_OPTIONS: TrainOptions = { seed: SEED, classes: CLASS_NAMES, epochs: 40, patience: 6, features: { rateHz: 25, windowS: WINDOW_S, hopS: 1 } };
+const flag = (name: string): number | undefined => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a === undefined ? undefined : Number(a.slice(name.length + 3));
+};
+export const TRAIN_OPTIONS: TrainOptions = {
+  seed: SEED,
+  classes: CLASS_NAMES,
+  epochs: 40,
+  patience: 6,
+  features: { rateHz: 25, windowS: WINDOW_S, hopS: 1 },
+  ...(flag('aug-rot') !== undefined ? { augmentRotationDeg: flag('aug-rot')! } : {}),
+  ...(flag('aug-limb') !== undefined ? { augmentLimbAxisDeg: flag('aug-limb')! } : {}),
+};
 
 interface Rec {
   subject: string;
