@@ -7,5 +7,6 @@ import { anglesCommand } from './angles';
 import { romCommand } from './rom';
 import { repsCommand } from './reps';
 import { analyzeCommand } from './analyze';
+import { classifyCommand } from './classify';
 
-export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand, anglesCommand, romCommand, repsCommand, analyzeCommand];
+export const COMMANDS: readonly Command[] = [infoCommand, convertCommand, orientCommand, anglesCommand, romCommand, repsCommand, analyzeCommand, classifyCommand];

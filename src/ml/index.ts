@@ -1,0 +1,29 @@
+/**
+ * kinemetry/ml — the learned exercise recogniser (@tensorflow/tfjs). Its own entry so the
+ * core (`kinemetry`) stays free of tfjs: only apps that classify pay for it.
+ * Browser-safe; a directory path given to {@link loadExerciseModel} is read with node:fs
+ * (imported lazily, Node only). Node-only file helpers: `readExerciseModelDir`, `saveExerciseModel`
+ * from `kinemetry/ml/node`.
+ */
+export * from './windows';
+export {
+  IDLE,
+  WEIGHTS_FILE,
+  buildNetwork,
+  classifyRecording,
+  exerciseModelFiles,
+  exerciseModelFromFiles,
+  loadExerciseModel,
+  quietTfjs,
+  trainExerciseModel,
+  windowProbabilities,
+  type Classification,
+  type EpochLog,
+  type ExerciseModel,
+  type ExerciseModelFiles,
+  type ExerciseModelMeta,
+  type ExerciseSegment,
+  type SessionLabels,
+  type TrainOptions,
+  type TrainResult,
+} from './model';

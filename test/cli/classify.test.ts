@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { run } from './run';
+
+const UCI = 'fixtures/uci-pt/s1-e6-u2-test-first2sets.csv';
+const UCI_TXT = 'fixtures/uci-pt/s1-e1-u2-test-first20s.txt';
+const UCI_TXT_FLAGS = ['--rate', '25', '--columns', 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z'];
+
+describe('kinemetry classify', () => {
+  it('--json: dominant exercise, confidence and segments of the shipped model', async () => {
+    const r = await run('classify', UCI, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.exercise).toBe('e6-elbow-flexion');
+    expect(j.confidence).toBeGreaterThan(0.5);
+    expect(j.segments.length).toBeGreaterThan(0);
+    for (const s of j.segments) expect(Object.keys(s)).toEqual(['startS', 'endS', 'exercise', 'confidence']);
+    expect(j.segments[0].startS).toBeLessThan(j.segments.at(-1).endS);
+  });
+  it('text summary for a raw UCI file read through --columns', async () => {
+    const r = await run('classify', UCI_TXT, ...UCI_TXT_FLAGS);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fixtures\/uci-pt\/s1-e1-u2-test-first20s\.txt: e1-seated-leg-raise \(confidence \d\.\d\d\)/);
+  });
+  it('a missing model directory is a data error (exit 1)', async () => {
+    const r = await run('classify', UCI, '--model', 'no/such/model');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--model no\/such\/model/);
+  });
+  it('no recording is a usage error', async () => {
+    const r = await run('classify');
+    expect(r.code).toBe(2);
+  });
+});
