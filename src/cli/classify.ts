@@ -9,7 +9,7 @@ import { readSession } from '../io/node/session';
 import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK, JointDataError } from './errors';
-import { joinBlocks, readSensorBlocks } from './jointCalibration';
+import { readOneSensor } from './jointCalibration';
 import { writeOutput } from './output';
 
 export const DEFAULT_MODEL = 'exercise-uci-v1';
@@ -27,15 +27,8 @@ async function run(ctx: CommandContext): Promise<number> {
   const path = positionals[0]!;
   const modelDir = (values.model as string | undefined) ?? defaultModelDir();
   const session = await readSession(path, readerOptions(common));
-  const recs = session.recordings;
-  let sensor = common.sensor;
-  if (sensor === undefined) {
-    if (recs.length > 1) throw new UsageError(`${path} has ${recs.length} sensors (${recs.map((r) => r.sensorId).join(', ')}): pick one with --sensor`);
-    sensor = recs[0]!.sensorId;
-  }
-  const block = joinBlocks(await readSensorBlocks(recs, sensor, path));
+  const { sensor, block } = await readOneSensor(session.recordings, common.sensor, path, 2);
   const n = block.tS.length;
-  if (n < 2) throw new JointDataError(`${path}: sensor '${sensor}' has only ${n} samples`);
   const ml = await import('../ml/node');
   ml.quietTfjs();
   let model;

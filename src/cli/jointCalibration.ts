@@ -211,6 +211,22 @@ export async function readSensorBlocks(recordings: readonly SessionRecording[], 
   return blocks;
 }
 
+/**
+ * The one sensor a single-sensor command works on: `--sensor`, or the only one of the session
+ * (a UsageError names the choices when there are several), its blocks joined; exit-1 error
+ * with fewer than `minSamples` samples.
+ */
+export async function readOneSensor(recordings: readonly SessionRecording[], sensorArg: string | undefined, path: string, minSamples: number): Promise<{ sensor: string; block: SampleBlock }> {
+  let sensor = sensorArg;
+  if (sensor === undefined) {
+    if (recordings.length > 1) throw new UsageError(`${path} has ${recordings.length} sensors (${recordings.map((r) => r.sensorId).join(', ')}): pick one with --sensor`);
+    sensor = recordings[0]!.sensorId;
+  }
+  const block = joinBlocks(await readSensorBlocks(recordings, sensor, path));
+  if (block.tS.length < minSamples) throw new JointDataError(`${path}: sensor '${sensor}' has only ${block.tS.length} samples`);
+  return { sensor, block };
+}
+
 /** Offline VQF orientation q_GS (4n) of an inertial block: 6D unless `useMag` (and a magnetometer exists). */
 export function orientationOf(block: SampleBlock, useMag: boolean, stage: string): Float64Array {
   const b: InertialBlock = requireInertial(block, stage);

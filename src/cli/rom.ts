@@ -13,7 +13,7 @@ import { romSummary } from '../kinematics/romSummary';
 import { UsageError, readerOptions } from './command';
 import type { Command, CommandContext } from './command';
 import { EXIT_OK } from './errors';
-import { JointDataError, finiteRows3, joinBlocks, orientationOf, parseCalibrate, readSensorBlocks, staticMount, windowIndices } from './jointCalibration';
+import { JointDataError, finiteRows3, orientationOf, parseCalibrate, readOneSensor, staticMount, windowIndices } from './jointCalibration';
 import type { MountResult } from './jointCalibration';
 import { writeOutput } from './output';
 
@@ -49,15 +49,8 @@ async function run(ctx: CommandContext): Promise<number> {
   const path = positionals[0]!;
 
   const session = await readSession(path, readerOptions(common));
-  const recs = session.recordings;
-  let sensor = common.sensor;
-  if (sensor === undefined) {
-    if (recs.length > 1) throw new UsageError(`${path} has ${recs.length} sensors (${recs.map((r) => r.sensorId).join(', ')}): pick one with --sensor`);
-    sensor = recs[0]!.sensorId;
-  }
-  const block = joinBlocks(await readSensorBlocks(recs, sensor, path));
+  const { sensor, block } = await readOneSensor(session.recordings, common.sensor, path, 10);
   const n = block.tS.length;
-  if (n < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${n} samples`);
   const q = orientationOf(block, false, 'rom');
 
   let mount: MountResult;
