@@ -77,6 +77,9 @@ export class RomMeter {
   private armed = true;
   private captured = false;
   private readonly qi = quat.create();
+  private restT0 = NaN;
+  /** Angle at the last still rest near neutral after a trial, deg (NaN before): far from 0 = the sensor may have slipped. */
+  restOffsetDeg = NaN;
 
   constructor(readonly preset: MotionPreset, readonly side: Side, options: MeterOptions = {}) {
     this.o = {
@@ -113,10 +116,20 @@ export class RomMeter {
       const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R;
       this.last = { tS: t, angleDeg: a, uncertaintyDeg: unc, speedDegS: speed, outOfPlane };
       if (outOfPlane) { this.holdT0 = NaN; continue; }
+      this.watchRest(t, a, speed);
       const trial = this.track(t, a, unc, speed);
       if (trial) out.push(trial);
     }
     return out;
+  }
+
+  private watchRest(t: number, a: number, speed: number): void {
+    if (speed >= this.o.stillDegS || Math.abs(a) > 25 || this.trials.length === 0) { this.restT0 = NaN; return; }
+    if (Number.isNaN(this.restT0)) this.restT0 = t;
+    if (t - this.restT0 >= 2) {
+      this.restOffsetDeg = a;
+      if (Math.abs(a) > 8) this.warnings.add('slipped');
+    }
   }
 
   private calibrate(): void {
