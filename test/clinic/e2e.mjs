@@ -161,6 +161,7 @@ try {
 
   await page.screenshot({ path: join(docs, 'clinic-history-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 820, height: 1180 });
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   await page.screenshot({ path: join(docs, 'clinic-tablet-820.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   check(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);

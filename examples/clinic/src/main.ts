@@ -21,7 +21,8 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return e as T;
 };
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '–');
+/** Rounded, never "-0". */
+const f0 = (x: number): string => (Number.isFinite(x) ? (Math.round(x) === 0 ? 0 : Math.round(x)).toFixed(0) : '–');
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 type Side = 'left' | 'right';
@@ -56,7 +57,7 @@ function setSide(s: Side): void {
 function renderInstructions(): void {
   const p = presetById(presetSel.value);
   $('instructions').innerHTML = [
-    ['Sensor', `${p.segment}: ${p.placement}`],
+    ['Sensor', p.placement],
     ['Patient', p.positioning],
     ['Calibration', p.calibration],
     ['AAOS norm', `${normOf(p)}°`],
@@ -213,7 +214,7 @@ let history: SessionRecord[] = [];
 
 async function renderHistory(): Promise<void> {
   const pid = patientOf();
-  $('hist-patient').textContent = pid ? `: ${pid}` : '';
+  $('hist-patient').textContent = pid ? `of ${pid}` : '';
   $('mdc-note').textContent = `A change between sessions larger than the minimal detectable change, ${MDC_DEG}° (${MDC_SOURCE}), is flagged ▲.`;
   const patients = await listPatients();
   $('patients').innerHTML = patients.map((p) => `<option value="${esc(p)}"></option>`).join('');

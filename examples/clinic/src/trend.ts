@@ -33,7 +33,11 @@ export function trendSvg(points: readonly TrendPoint[], normDeg: number, title: 
   points.forEach((p, i) => {
     parts.push(`<line class="err" x1="${x(i)}" x2="${x(i)}" y1="${y(p.valueDeg - p.uncDeg)}" y2="${y(p.valueDeg + p.uncDeg)}"/>`);
     parts.push(`<circle class="pt${p.flagged ? ' flagged' : ''}" cx="${x(i)}" cy="${y(p.valueDeg)}" r="${p.flagged ? 6 : 4}"><title>${esc(p.dateIso.slice(0, 16).replace('T', ' '))}: ${p.valueDeg.toFixed(1)}° ± ${p.uncDeg.toFixed(1)}°${p.flagged ? ` (change ${p.changeDeg > 0 ? '+' : ''}${p.changeDeg.toFixed(1)}° > MDC)` : ''}</title></circle>`);
-    parts.push(`<text x="${x(i)}" y="${h - 8}" text-anchor="middle">${esc(p.dateIso.slice(5, 10))}</text>`);
+    // Date under each point; the time of day when two sessions share a date.
+    const sameDay = points.some((o, j) => j !== i && o.dateIso.slice(0, 10) === p.dateIso.slice(0, 10));
+    const label = sameDay ? `${p.dateIso.slice(5, 10)} ${p.dateIso.slice(11, 16)}` : p.dateIso.slice(5, 10);
+    const anchor = points.length === 1 ? 'middle' : i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+    parts.push(`<text x="${x(i)}" y="${h - 8}" text-anchor="${anchor}">${esc(label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');
