@@ -51,6 +51,6 @@ export type DriverName = 'movesense' | 'polar';
 export function liveSensor(driver: DriverName, sensorId: string, onEvent: (e: Exclude<SensorEvent, { type: 'block' }>) => void): Observable<SampleBlock> {
   const nav = navigator as Navigator & { bluetooth?: BluetoothLike };
   const transport = browserTransport(nav.bluetooth);
-  const d = driver === 'polar' ? new PolarPmdDriver({ sensorId }) : new MovesenseDriver({ sensorId });
+  const d = driver === 'polar' ? new PolarPmdDriver({ sensorId }) : new MovesenseDriver({ sensorId, resources: ['IMU6'], rateHz: 104 });
   return fromSensor(transport, d, { reconnect: { initialDelayS: 0.5, maxDelayS: 5, maxAttempts: 10 }, onEvent }).pipe(fuseOrientation());
 }
