@@ -11,6 +11,8 @@
 // 4. export the session as PDF: the file's text holds the measured best value; CSV likewise;
 // 5. every control has an accessible name; Play is reachable and operable by keyboard;
 // 6. screenshots at 1280×800 and 820×1180 into docs/;
+// 8. offline once loaded: with the network off, a reload shows the page and the history and a
+//    replay still works (service worker);
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
 //    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
@@ -82,6 +84,7 @@ try {
   });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('crash', () => console.error('e2e: the page crashed'));
 
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]');
@@ -169,8 +172,23 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   check(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
 
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await emulatedMovesense(page);
+
+  // Offline once loaded: the service worker serves the page, its assets and the recordings.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await context.setOffline(true);
+  try {
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    const offSessions = await page.locator('#sessions tr').count();
+    await page.evaluate(() => { delete document.body.dataset.run; });
+    await page.selectOption('#recording', '0');
+    await page.click('#play');
+    await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
+    const offBest = await num('#best-value');
+    check(offSessions === 2 && Math.abs(offBest - shoulderTruthDeg) <= 2, `offline: page, history (${offSessions} sessions) and replay (best ${offBest}°) work with the network off`);
+  } finally {
+    await context.setOffline(false);
+  }
 
   check(outside.length === 0, `no request left localhost${outside.length ? `: ${outside.join(', ')}` : ''}`);
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
@@ -179,14 +197,36 @@ try {
   failures++;
 } finally {
   await context.close();
-  server.close();
   rmSync(userDataDir, { recursive: true, force: true });
+}
+// Section 7 in its own browser (no service worker: a fresh profile with workers blocked).
+const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
+const bleContext = await chromium.launchPersistentContext(bleDir, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  serviceWorkers: 'block',
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+});
+try {
+  const page = bleContext.pages()[0] ?? (await bleContext.newPage());
+  page.on('close', () => console.error('e2e: the BLE page closed'));
+  await page.goto(`${origin}/`, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  await emulatedMovesense(bleContext, page);
+} catch (e) {
+  console.error(e);
+  failures++;
+} finally {
+  await bleContext.close();
+  server.close();
+  rmSync(bleDir, { recursive: true, force: true });
 }
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
 process.exit(failures ? 1 : 0);
 
 /** Section 7: an emulated Movesense over Web Bluetooth (CDP BluetoothEmulation on the browser, DeviceAccess on the page). */
-async function emulatedMovesense(page) {
+async function emulatedMovesense(context, page) {
   const MS = { service: '34802252-7185-4d5d-b431-630e7050e8f0', write: '34800001-7185-4d5d-b431-630e7050e8f0', notify: '34800002-7185-4d5d-b431-630e7050e8f0' };
   const CCCD = '00002902-0000-1000-8000-00805f9b34fb';
   const address = '0C:8C:DC:00:00:01';
@@ -194,12 +234,13 @@ async function emulatedMovesense(page) {
   const pageCdp = await context.newCDPSession(page);
   const ops = [];
   const writes = [];
+  const answered = new Set();
   bt.on('BluetoothEmulation.gattOperationReceived', (e) => {
-    ops.push(e.type);
+    ops.push(e.type); if (process.env.E2E_DEBUG) console.log('ble op', e.type, Date.now() % 100000);
     void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch(() => {});
   });
   bt.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
-    ops.push(e.type);
+    ops.push(e.type); if (process.env.E2E_DEBUG) console.log('ble op', e.type, Date.now() % 100000);
     if (e.type === 'write') writes.push(Buffer.from(e.data, 'base64').toString('hex'));
     void bt.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId: e.characteristicId, type: e.type, code: 0 }).catch(() => {});
   });
@@ -207,8 +248,13 @@ async function emulatedMovesense(page) {
     void bt.send('BluetoothEmulation.simulateDescriptorOperationResponse', { descriptorId: e.descriptorId, type: e.type, code: 0 }).catch(() => {});
   });
   pageCdp.on('DeviceAccess.deviceRequestPrompted', (e) => {
-    // The chooser: pick the emulated sensor (the prompt can be reported twice; the second select is refused).
-    if (e.devices.length) void pageCdp.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: e.devices[0].id }).catch(() => {});
+    if (process.env.E2E_DEBUG) console.log('prompt', JSON.stringify(e), Date.now() % 100000);
+    // The chooser: pick the emulated sensor, once per prompt (it is reported twice; answering
+    // the same prompt twice can close the tab).
+    if (e.devices.length && !answered.has(e.id)) {
+      answered.add(e.id);
+      void pageCdp.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: e.devices[0].id }).catch(() => {});
+    }
   });
   await bt.send('BluetoothEmulation.enable', { state: 'powered-on', leSupported: true });
   try {

@@ -312,3 +312,8 @@ async function init(): Promise<void> {
 }
 
 void init();
+
+// Offline once loaded: a network-first service worker (public/sw.js). Not on file:// pages.
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('./sw.js').catch((e: unknown) => console.warn('service worker not registered:', e));
+}
