@@ -210,7 +210,6 @@ const bleContext = await chromium.launchPersistentContext(bleDir, {
 });
 try {
   const page = bleContext.pages()[0] ?? (await bleContext.newPage());
-  page.on('close', () => console.error('e2e: the BLE page closed'));
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]');
   await emulatedMovesense(bleContext, page);
