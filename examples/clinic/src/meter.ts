@@ -8,7 +8,8 @@
  *    `kinemetry rom` does.
  * 2. Angle: the segment's inclination in the motion's plane (`Inclinometer`); the sign is
  *    chosen from the first excursion beyond 20° (the assumed lateral axis may point medially).
- *    Uncertainty: mount residual + out-of-plane tilt (as `kinemetry rom`) + sample noise.
+ *    Uncertainty: mount residual + out-of-plane tilt (as `kinemetry rom`) + the 6D filter's
+ *    inclination error (INCLINATION_ERROR_DEG).
  * 3. End-range capture: a trial is taken when the patient holds still (|ω| < `holdDegS`) for
  *    `holdS` within `nearPeakDeg` of the movement's peak and at least `minTrialDeg` from
  *    neutral; its value is the mean angle over the hold. Re-armed once the angle is back below
@@ -19,6 +20,11 @@ import type { SampleBlock, Side } from '../../../src/index';
 import type { MotionPreset } from './presets';
 
 const R = 180 / Math.PI;
+/**
+ * Inclination error of the real-time 6D orientation, deg, added to every reading's uncertainty:
+ * VQF inclination RMSE ≈ 0.7° on BROAD (methods.md), rounded up.
+ */
+export const INCLINATION_ERROR_DEG = 1;
 
 export interface Trial {
   readonly valueDeg: number;
@@ -113,7 +119,7 @@ export class RomMeter {
       const outOfPlane = this.incl!.flags !== 0;
       if (this.sign === 0 && Math.abs(raw) > 20 && !outOfPlane) this.sign = raw < 0 ? -1 : 1;
       const a = (this.sign || 1) * raw;
-      const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R;
+      const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R + INCLINATION_ERROR_DEG;
       this.last = { tS: t, angleDeg: a, uncertaintyDeg: unc, speedDegS: speed, outOfPlane };
       if (outOfPlane) { this.holdT0 = NaN; continue; }
       this.watchRest(t, a, speed);
