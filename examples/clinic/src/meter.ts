@@ -1,0 +1,201 @@
+/**
+ * The clinic page's measurement, DOM-free: blocks with orientation (after `fuseOrientation`)
+ * in, live angle ± uncertainty and captured end-range trials out. Same code for replay and
+ * live sensors.
+ *
+ * 1. Static zero: waits for `calibStillS` of stillness (|ω| < `stillDegS`), then takes the
+ *    mount from gravity (segment long axis up) with the sensor z assumed lateral, as
+ *    `kinemetry rom` does.
+ * 2. Angle: the segment's inclination in the motion's plane (`Inclinometer`); the sign is
+ *    chosen from the first excursion beyond 20° (the assumed lateral axis may point medially).
+ *    Uncertainty: mount residual + out-of-plane tilt (as `kinemetry rom`) + the 6D filter's
+ *    inclination error (INCLINATION_ERROR_DEG).
+ * 3. End-range capture: a trial is taken when the patient holds still (|ω| < `holdDegS`) for
+ *    `holdS` within `nearPeakDeg` of the movement's peak and at least `minTrialDeg` from
+ *    neutral; its value is the mean angle over the hold. Re-armed once the angle is back below
+ *    half the trial.
+ */
+import { Inclinometer, quat, sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/index';
+import type { SampleBlock, Side } from '../../../src/index';
+import type { MotionPreset } from './presets';
+
+const R = 180 / Math.PI;
+/**
+ * Inclination error of the real-time 6D orientation, deg, added to every reading's uncertainty:
+ * VQF inclination RMSE ≈ 0.7° on BROAD (methods.md), rounded up.
+ */
+export const INCLINATION_ERROR_DEG = 1;
+
+export interface Trial {
+  readonly valueDeg: number;
+  readonly uncertaintyDeg: number;
+  readonly tS: number;
+  /** Below `partialFraction` of the best trial: shown, not counted in the mean. */
+  partial: boolean;
+}
+
+export interface MeterOptions {
+  calibStillS?: number;
+  stillDegS?: number;
+  holdS?: number;
+  holdDegS?: number;
+  nearPeakDeg?: number;
+  minTrialDeg?: number;
+  partialFraction?: number;
+}
+
+export type MeterState = 'waiting-still' | 'measuring';
+
+export interface MeterReading {
+  readonly tS: number;
+  readonly angleDeg: number;
+  readonly uncertaintyDeg: number;
+  readonly speedDegS: number;
+  readonly outOfPlane: boolean;
+}
+
+export interface TrialStats {
+  count: number;
+  bestDeg: number;
+  bestUncDeg: number;
+  meanDeg: number;
+  sdDeg: number;
+  meanUncDeg: number;
+}
+
+export class RomMeter {
+  state: MeterState = 'waiting-still';
+  readonly trials: Trial[] = [];
+  last: MeterReading | undefined;
+  mountResidualDeg = NaN;
+  warnings = new Set<string>();
+  private readonly o: Required<MeterOptions>;
+  private incl: Inclinometer | undefined;
+  private sign = 0;
+  private stillAcc: number[] = [];
+  private stillGyr: number[] = [];
+  private stillT0 = NaN;
+  private holdT0 = NaN;
+  private holdSum = 0;
+  private holdUnc = 0;
+  private holdN = 0;
+  private peakDeg = -Infinity;
+  private armed = true;
+  private captured = false;
+  private readonly qi = quat.create();
+  private restT0 = NaN;
+  /** Angle at the last still rest near neutral after a trial, deg (NaN before): far from 0 = the sensor may have slipped. */
+  restOffsetDeg = NaN;
+
+  constructor(readonly preset: MotionPreset, readonly side: Side, options: MeterOptions = {}) {
+    this.o = {
+      calibStillS: 1, stillDegS: 3, holdS: 1, holdDegS: 8, nearPeakDeg: 10, minTrialDeg: 15, partialFraction: 0.7, ...options,
+    };
+  }
+
+  /** Feed one block (must carry acc, gyr and quat). Returns the trials captured in it. */
+  push(b: SampleBlock): Trial[] {
+    const acc = b.accMS2, gyr = b.gyrRadS, q = b.quat;
+    if (!acc || !gyr || !q) return [];
+    const out: Trial[] = [];
+    const n = b.tS.length;
+    for (let i = 0; i < n; i++) {
+      const t = b.tS[i]!;
+      const speed = Math.hypot(gyr[3 * i]!, gyr[3 * i + 1]!, gyr[3 * i + 2]!) * R;
+      if (!Number.isFinite(speed)) continue;
+      if (this.state === 'waiting-still') {
+        if (speed > this.o.stillDegS) {
+          this.stillAcc = []; this.stillGyr = []; this.stillT0 = NaN;
+          continue;
+        }
+        if (Number.isNaN(this.stillT0)) this.stillT0 = t;
+        for (let k = 0; k < 3; k++) { this.stillAcc.push(acc[3 * i + k]!); this.stillGyr.push(gyr[3 * i + k]!); }
+        if (t - this.stillT0 >= this.o.calibStillS) this.calibrate();
+        continue;
+      }
+      quat.readAt(this.qi, q, i);
+      if (!Number.isFinite(this.qi[0]!)) continue;
+      const raw = this.incl!.fromQuat(this.qi) * R;
+      const outOfPlane = this.incl!.flags !== 0;
+      if (this.sign === 0 && Math.abs(raw) > 20 && !outOfPlane) this.sign = raw < 0 ? -1 : 1;
+      const a = (this.sign || 1) * raw;
+      const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R + INCLINATION_ERROR_DEG;
+      this.last = { tS: t, angleDeg: a, uncertaintyDeg: unc, speedDegS: speed, outOfPlane };
+      if (outOfPlane) { this.holdT0 = NaN; continue; }
+      this.watchRest(t, a, speed);
+      const trial = this.track(t, a, unc, speed);
+      if (trial) out.push(trial);
+    }
+    return out;
+  }
+
+  private watchRest(t: number, a: number, speed: number): void {
+    if (speed >= this.o.stillDegS || Math.abs(a) > 25 || this.trials.length === 0) { this.restT0 = NaN; return; }
+    if (Number.isNaN(this.restT0)) this.restT0 = t;
+    if (t - this.restT0 >= 2) {
+      this.restOffsetDeg = a;
+      if (Math.abs(a) > 8) this.warnings.add('slipped');
+    }
+  }
+
+  private calibrate(): void {
+    const g = stillGravityDirection(this.stillAcc, this.stillGyr);
+    const r = sensorToSegmentFromPairs({ sensor: g.upS, segment: [0, 1, 0] }, { sensor: [0, 0, 1], segment: [0, 0, 1] });
+    this.mountResidualDeg = r.residualDeg;
+    this.incl = new Inclinometer({ motion: this.preset.inclinometer, side: this.side, qSegSensor: r.qSegSensor });
+    this.state = 'measuring';
+    this.stillAcc = []; this.stillGyr = [];
+  }
+
+  private track(t: number, a: number, unc: number, speed: number): Trial | undefined {
+    if (!this.armed) {
+      const lastTrial = this.trials[this.trials.length - 1];
+      if (!lastTrial || a < 0.5 * lastTrial.valueDeg) { this.armed = true; this.peakDeg = -Infinity; }
+      return undefined;
+    }
+    if (a > this.peakDeg) this.peakDeg = a;
+    const near = a >= this.o.minTrialDeg && a >= this.peakDeg - this.o.nearPeakDeg;
+    if (!(near && speed < this.o.holdDegS)) {
+      this.holdT0 = NaN; this.captured = false;
+      return undefined;
+    }
+    if (Number.isNaN(this.holdT0)) { this.holdT0 = t; this.holdSum = 0; this.holdUnc = 0; this.holdN = 0; }
+    this.holdSum += a; this.holdUnc += unc; this.holdN++;
+    if (!this.captured && t - this.holdT0 >= this.o.holdS) {
+      this.captured = true;
+      this.armed = false;
+      const trial: Trial = { valueDeg: this.holdSum / this.holdN, uncertaintyDeg: this.holdUnc / this.holdN, tS: t, partial: false };
+      this.trials.push(trial);
+      this.markPartials();
+      return trial;
+    }
+    return undefined;
+  }
+
+  private markPartials(): void {
+    const best = Math.max(...this.trials.map((x) => x.valueDeg));
+    for (const x of this.trials) x.partial = x.valueDeg < this.o.partialFraction * best;
+  }
+
+  stats(): TrialStats | undefined {
+    return trialStats(this.trials);
+  }
+}
+
+/** Best (any trial) and mean ± sd of the full (non-partial) trials. */
+export function trialStats(trials: readonly Trial[]): TrialStats | undefined {
+  if (trials.length === 0) return undefined;
+  let best = trials[0]!;
+  for (const x of trials) if (x.valueDeg > best.valueDeg) best = x;
+  const full = trials.filter((x) => !x.partial);
+  const mean = full.reduce((s, x) => s + x.valueDeg, 0) / full.length;
+  const sd = full.length > 1 ? Math.sqrt(full.reduce((s, x) => s + (x.valueDeg - mean) ** 2, 0) / (full.length - 1)) : 0;
+  const meanUnc = full.reduce((s, x) => s + x.uncertaintyDeg, 0) / full.length;
+  return { count: full.length, bestDeg: best.valueDeg, bestUncDeg: best.uncertaintyDeg, meanDeg: mean, sdDeg: sd, meanUncDeg: meanUnc };
+}
+
+/** Symmetry, %: 100 · smaller / larger of the two sides' best values. */
+export function symmetryPercent(leftDeg: number, rightDeg: number): number {
+  const hi = Math.max(leftDeg, rightDeg), lo = Math.min(leftDeg, rightDeg);
+  return hi > 0 ? (100 * lo) / hi : NaN;
+}

@@ -1,0 +1,281 @@
+#!/usr/bin/env node
+// End-to-end test of the clinic page (examples/clinic) in real headless Chromium:
+//   npm run test:e2e            (CHROMIUM=/path/to/chrome overrides /usr/bin/chromium)
+// 1. `vite build` the page, serve examples/clinic/dist on 127.0.0.1 (random port; any other
+//    request is refused, so the page must work offline);
+// 2. replay the bundled shoulder-abduction recording (fixtures/shoulder-abduction, left, 8 reps
+//    held at 150°, rep 6 partial): best and mean shown within 2° of the truth, 8 trials, 1 partial;
+// 3. save it, replay again plus the knee-flexion recording (best within 2° of the truth's
+//    largest rep), save a second session; reload: both sessions in the history, the shoulder
+//    trend has 2 points;
+// 4. export the session as PDF: the file's text holds the measured best value; CSV likewise;
+// 5. every control has an accessible name; Play is reachable and operable by keyboard;
+// 6. screenshots at 1280×800 and 820×1180 into docs/;
+// 8. offline once loaded: with the network off, a reload shows the page and the history and a
+//    replay still works (service worker);
+// 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
+//    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
+//    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
+// Bounded: the whole run is killed after 150 s. Exit 0 = all assertions passed.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const app = join(root, 'examples/clinic');
+const dist = join(app, 'dist');
+const docs = join(root, 'docs');
+const killer = setTimeout(() => { console.error('e2e: timed out after 150 s'); process.exit(1); }, 150_000);
+killer.unref();
+
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+}
+
+// Truth from the fixtures the bundled recordings were copied from.
+function truthReps(dir) {
+  const [head, ...rows] = readFileSync(join(root, 'fixtures', dir, 'truth/reps.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], Number(v)])));
+}
+const shoulderTruth = truthReps('shoulder-abduction');
+const shoulderFull = shoulderTruth.filter((r) => !r.partial).map((r) => r.amplitudeDeg);
+const shoulderTruthDeg = Math.max(...shoulderFull);
+const kneeTruthDeg = Math.max(...truthReps('knee-flexion').map((r) => r.amplitudeDeg));
+
+await build({ configFile: join(app, 'vite.config.ts'), root: app, logLevel: 'warn' });
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  let file = normalize(join(dist, path));
+  if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (!existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-e2e-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  acceptDownloads: true,
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+});
+const outside = [];
+const consoleErrors = [];
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('crash', () => console.error('e2e: the page crashed'));
+
+  await page.goto(`${origin}/`, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.fill('#patient', 'E2E-0001');
+  await page.press('#patient', 'Tab');
+
+  async function replay(index) {
+    await page.selectOption('#recording', String(index));
+    await page.selectOption('#speed', '20');
+    await page.evaluate(() => { delete document.body.dataset.run; });
+    await page.click('#play');
+    await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
+  }
+  const num = async (sel) => Number(await page.textContent(sel));
+
+  // Session 1: shoulder abduction, left.
+  const t0 = Date.now();
+  await replay(0);
+  const best1 = await num('#best-value');
+  const mean1 = await num('#mean-value');
+  const rows = await page.locator('#trials tr').count();
+  const partial = await page.locator('#trials tr.partial').count();
+  console.log(`shoulder abduction replay (20×) in ${((Date.now() - t0) / 1000).toFixed(1)} s: best ${best1}°, mean ${mean1}° (truth ${shoulderTruthDeg}° for the full reps), ${rows} trials, ${partial} partial`);
+  check(Math.abs(best1 - shoulderTruthDeg) <= 2, `shoulder best ${best1}° within 2° of truth ${shoulderTruthDeg}°`);
+  check(Math.abs(mean1 - shoulderTruthDeg) <= 2, `shoulder mean ${mean1}° within 2° of truth ${shoulderTruthDeg}°`);
+  check(rows === shoulderTruth.length, `${rows} trials captured (truth ${shoulderTruth.length} reps)`);
+  check(partial === shoulderTruth.filter((r) => r.partial).length, `${partial} partial trial(s) marked (truth 1)`);
+  const pct = await num('#pct-value');
+  check(Math.abs(pct - (100 * best1) / 180) <= 1, `percent of AAOS 180°: ${pct}%`);
+  const bigText = await page.textContent('#angle');
+  check(/^-?\d+$/.test(bigText ?? ''), `live angle shown large (${bigText}°)`);
+  const bigPx = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.big')).fontSize));
+  check(bigPx >= 88, `live angle font ${bigPx}px (readable at 2 m)`);
+  await page.screenshot({ path: join(docs, 'clinic-replay-1280.png') });
+  await page.click('#save');
+  await page.waitForSelector('#sessions tr >> text=Shoulder abduction');
+
+  // Session 2: shoulder abduction again, then knee flexion.
+  await replay(0);
+  const best2 = await num('#best-value');
+  await replay(1);
+  const kneeBest = await num('#best-value');
+  check(Math.abs(kneeBest - kneeTruthDeg) <= 2, `knee best ${kneeBest}° within 2° of truth ${kneeTruthDeg.toFixed(1)}° (largest rep)`);
+  await page.click('#save');
+  await page.waitForFunction(() => document.querySelectorAll('#sessions tr').length === 2);
+
+  // Reload: the history comes back from IndexedDB.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  const sessions = await page.locator('#sessions tr').count();
+  check(sessions === 2, `after reload: ${sessions} sessions in the history`);
+  const pts = await page.getAttribute('.trend-fig[data-motion="shoulder-abduction|left|active"]', 'data-points');
+  const circles = await page.locator('.trend-fig[data-motion="shoulder-abduction|left|active"] circle').count();
+  check(pts === '2' && circles === 2, `after reload: shoulder-abduction trend has ${pts} points (${circles} drawn)`);
+  const histText = await page.textContent('#sessions');
+  check(histText.includes(`${best1.toFixed(1)}°`) && histText.includes(`${best2.toFixed(1)}°`), `history lists both shoulder values (${best1}°, ${best2}°)`);
+
+  // Exports.
+  const [pdfDl] = await Promise.all([page.waitForEvent('download'), page.click('#sessions tr:nth-child(1) button[data-pdf]')]);
+  const pdf = readFileSync(await pdfDl.path(), 'latin1');
+  check(pdf.startsWith('%PDF-1.4') && pdf.trimEnd().endsWith('%%EOF'), `PDF export ${pdfDl.suggestedFilename()} (${pdf.length} bytes) is a PDF`);
+  check(pdf.includes(`best ${best1.toFixed(1)}\\260`), `PDF text holds the measured best ${best1.toFixed(1)}°`);
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('#sessions tr:nth-child(1) button[data-csv]')]);
+  const csv = readFileSync(await csvDl.path(), 'utf8');
+  check(csv.split('\n').filter((l) => l.startsWith('shoulder-abduction,left,active,')).length === 8 && csv.includes(`,${best1.toFixed(1)},`), 'CSV export: 8 trial rows with the best value');
+
+  // Accessibility basics.
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, button')]
+    .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+    .map((e) => e.id || e.outerHTML.slice(0, 60)));
+  check(unlabeled.length === 0, `every control has an accessible name${unlabeled.length ? ` (missing: ${unlabeled.join(', ')})` : ''}`);
+  await page.focus('#speed');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  check(focused === 'play', `Tab from Speed reaches Play (${focused})`);
+  await page.evaluate(() => { delete document.body.dataset.run; });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
+  check(true, 'Play operated by keyboard (Enter) runs the replay to the end');
+
+  await page.screenshot({ path: join(docs, 'clinic-history-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await page.screenshot({ path: join(docs, 'clinic-tablet-820.png') });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
+
+
+  // Offline once loaded: the service worker serves the page, its assets and the recordings.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await context.setOffline(true);
+  try {
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+    const offSessions = await page.locator('#sessions tr').count();
+    await page.evaluate(() => { delete document.body.dataset.run; });
+    await page.selectOption('#recording', '0');
+    await page.click('#play');
+    await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
+    const offBest = await num('#best-value');
+    check(offSessions === 2 && Math.abs(offBest - shoulderTruthDeg) <= 2, `offline: page, history (${offSessions} sessions) and replay (best ${offBest}°) work with the network off`);
+  } finally {
+    await context.setOffline(false);
+  }
+
+  check(outside.length === 0, `no request left localhost${outside.length ? `: ${outside.join(', ')}` : ''}`);
+  check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
+} catch (e) {
+  console.error(e);
+  failures++;
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+// Section 7 in its own browser (no service worker: a fresh profile with workers blocked).
+const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
+const bleContext = await chromium.launchPersistentContext(bleDir, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  serviceWorkers: 'block',
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+});
+try {
+  const page = bleContext.pages()[0] ?? (await bleContext.newPage());
+  await page.goto(`${origin}/`, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  await emulatedMovesense(bleContext, page);
+} catch (e) {
+  console.error(e);
+  failures++;
+} finally {
+  await bleContext.close();
+  server.close();
+  rmSync(bleDir, { recursive: true, force: true });
+}
+console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
+process.exit(failures ? 1 : 0);
+
+/** Section 7: an emulated Movesense over Web Bluetooth (CDP BluetoothEmulation on the browser, DeviceAccess on the page). */
+async function emulatedMovesense(context, page) {
+  const MS = { service: '34802252-7185-4d5d-b431-630e7050e8f0', write: '34800001-7185-4d5d-b431-630e7050e8f0', notify: '34800002-7185-4d5d-b431-630e7050e8f0' };
+  const CCCD = '00002902-0000-1000-8000-00805f9b34fb';
+  const address = '0C:8C:DC:00:00:01';
+  const bt = await context.browser().newBrowserCDPSession();
+  const pageCdp = await context.newCDPSession(page);
+  const ops = [];
+  const writes = [];
+  const answered = new Set();
+  bt.on('BluetoothEmulation.gattOperationReceived', (e) => {
+    ops.push(e.type); if (process.env.E2E_DEBUG) console.log('ble op', e.type, Date.now() % 100000);
+    void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch(() => {});
+  });
+  bt.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
+    ops.push(e.type); if (process.env.E2E_DEBUG) console.log('ble op', e.type, Date.now() % 100000);
+    if (e.type === 'write') writes.push(Buffer.from(e.data, 'base64').toString('hex'));
+    void bt.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId: e.characteristicId, type: e.type, code: 0 }).catch(() => {});
+  });
+  bt.on('BluetoothEmulation.descriptorOperationReceived', (e) => {
+    void bt.send('BluetoothEmulation.simulateDescriptorOperationResponse', { descriptorId: e.descriptorId, type: e.type, code: 0 }).catch(() => {});
+  });
+  pageCdp.on('DeviceAccess.deviceRequestPrompted', (e) => {
+    if (process.env.E2E_DEBUG) console.log('prompt', JSON.stringify(e), Date.now() % 100000);
+    // The chooser: pick the emulated sensor, once per prompt (it is reported twice; answering
+    // the same prompt twice can close the tab).
+    if (e.devices.length && !answered.has(e.id)) {
+      answered.add(e.id);
+      void pageCdp.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: e.devices[0].id }).catch(() => {});
+    }
+  });
+  await bt.send('BluetoothEmulation.enable', { state: 'powered-on', leSupported: true });
+  try {
+    await bt.send('BluetoothEmulation.simulatePreconnectedPeripheral', { address, name: 'Movesense 000000000001', manufacturerData: [], knownServiceUuids: [MS.service] });
+    const { serviceId } = await bt.send('BluetoothEmulation.addService', { address, serviceUuid: MS.service });
+    await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.write, properties: { write: true, writeWithoutResponse: true } });
+    const { characteristicId: notifyId } = await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.notify, properties: { notify: true } });
+    await bt.send('BluetoothEmulation.addDescriptor', { characteristicId: notifyId, descriptorUuid: CCCD });
+    await pageCdp.send('DeviceAccess.enable');
+    await page.selectOption('#driver', 'movesense');
+    await page.click('#connect');
+    const hello = '0001';
+    const subscribe = Buffer.concat([Buffer.from([0x01, 0x63]), Buffer.from('/Meas/IMU6/104')]).toString('hex');
+    for (let i = 0; i < 75 && writes.length < 2; i++) await page.waitForTimeout(200);
+    check(ops.includes('connection') && ops.includes('subscribe-to-notifications'), `emulated Movesense: GATT connection and notifications started (${[...new Set(ops)].join(', ')})`);
+    check(writes[0] === hello && writes[1] === subscribe, `emulated Movesense: start commands ${writes.slice(0, 2).join(' | ')} = HELLO ${hello} | ${subscribe} (01 63 "/Meas/IMU6/104")`);
+    const status = await page.textContent('#status');
+    check(/^Live movesense: waiting for the still neutral pose/.test(status), `page status after connect: "${status}"`);
+    await page.click('#stop');
+    for (let i = 0; i < 25 && writes.length < 3; i++) await page.waitForTimeout(200);
+    check(writes[2] === '0263', `Stop writes the unsubscribe 02 63 (${writes[2]})`);
+  } finally {
+    await bt.send('BluetoothEmulation.disable').catch(() => {});
+  }
+}
