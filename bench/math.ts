@@ -4,8 +4,10 @@
  * Float64Array for both, so the comparison is of the code, not the storage.
  */
 import { quat as glQuat, vec3 as glVec3 } from 'gl-matrix';
-import * as quat from '../src/math/quat';
 import type { BenchCase } from './harness';
+import lib from './lib';
+
+const { quat } = lib;
 
 const N = 1024;
 /** A ring of random unit quaternions in both layouts, so branch predictors see real data. */
