@@ -21,9 +21,8 @@ import type { ScoredRep, SessionSummary } from '../quality/types';
 import { decimateMinMax } from '../report/model';
 import type { AnalysisReport, ReportSensor } from '../report/model';
 import { countRepsOffline } from '../reps/offline';
-import { dominantRotationSignal, type DominantRotationSignal } from '../reps/dominantRotation';
+import { dominantRotationSignal } from '../reps/dominantRotation';
 import { requireInertial } from '../samples/block';
-import { REP_GAP } from '../reps/rep';
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { SampleBlock } from '../samples/block';
 import { estimateRateHz } from '../samples/rate';
@@ -130,6 +129,8 @@ interface SourceSignal {
   sensor?: string;
   /** How many sensors the session has (not only those used). */
   sessionSensorCount: number;
+  /** Single-sensor mode: the sensor has no dominant rotation axis (see MIN_AXIS_SHARE). */
+  multiAxis?: boolean;
 }
 
 function reportSensor(rec: SessionRecording, b: { tS: ArrayLike<number> }): ReportSensor {
@@ -194,41 +195,17 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
   block ??= joinBlocks(await readSensorBlocks(recs, sensor, path));
   if (block.tS.length < 10) throw new JointDataError(`${path}: sensor '${sensor}' has only ${block.tS.length} samples`);
   const signal = dominantRotationSignal(requireInertial(block, 'reps'));
-  if (signal.axisShare < MIN_AXIS_SHARE) {
+  const multiAxis = signal.axisShare < MIN_AXIS_SHARE;
+  if (multiAxis) {
     notes.push(
       `'${sensor}' has no dominant rotation axis (${(100 * signal.axisShare).toFixed(0)} % of its rotation about the main axis, below ${(100 * MIN_AXIS_SHARE).toFixed(0)} %): ` +
         'this is not a single-axis exercise, so the automatic signal and its rep count are unreliable (reps flagged multi-axis); give --joint/--proximal/--distal for a joint angle',
     );
   }
   const rec = recs.find((r) => r.sensorId === sensor)!;
-  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length };
+  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length, multiAxis };
 }
 
-/**
- * A rep boundary that fell on a gap (NaN samples) can come back NaN from the segmenter's
- * boundary placement; such a boundary is moved to the nearest valid sample inside the rep and
- * the rep flagged REP_GAP, so quality scoring gets a real time interval.
- */
-export function finiteBoundaries(signal: MovementSignal, reps: readonly Rep[]): Rep[] {
-  const { tS, angleDeg } = signal;
-  const valid = (i: number): boolean => Number.isFinite(angleDeg[i]!);
-  return reps.map((r) => {
-    if (Number.isFinite(r.startS) && Number.isFinite(r.endS) && Number.isFinite(r.peakS) && Number.isFinite(r.holdEndS)) return r;
-    const anchorS = [r.peakS, r.holdEndS, r.startS, r.endS].find((t) => Number.isFinite(t));
-    if (anchorS === undefined) return r;
-    // Nearest valid sample to the anchor, then outwards to the rep's finite bounds.
-    let i = 0;
-    while (i < tS.length - 1 && tS[i]! < anchorS) i++;
-    let lo = i, hi = i;
-    while (lo > 0 && valid(lo - 1) && (!Number.isFinite(r.startS) || tS[lo - 1]! >= r.startS)) lo--;
-    while (hi < tS.length - 1 && valid(hi + 1) && (!Number.isFinite(r.endS) || tS[hi + 1]! <= r.endS)) hi++;
-    const startS = Number.isFinite(r.startS) ? r.startS : tS[lo]!;
-    const endS = Number.isFinite(r.endS) ? r.endS : tS[hi]!;
-    const peakS = Number.isFinite(r.peakS) ? r.peakS : anchorS;
-    const holdEndS = Number.isFinite(r.holdEndS) ? r.holdEndS : peakS;
-    return Object.freeze({ ...r, startS, endS, peakS, holdEndS, flags: r.flags | REP_GAP });
-  });
-}
 
 /** Parse a `startS,endS,label` CSV (header required; `,` `;` or tab; `#` comments). */
 export function parseTemplateReps(text: string, file: string): LabelledRep[] {
@@ -322,14 +299,14 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   const src = await sourceSignal(path, session, spec);
   const tpl = await loadTemplate(ctx, spec, src);
   const { signal } = src;
-  const reps = finiteBoundaries(signal, countRepsOffline(signal).reps);
+  const { reps } = countRepsOffline(signal);
   let scored: ScoredRep[];
   try {
     scored = scoreReps(signal, reps, tpl ? { template: tpl.template } : {});
   } catch (e) {
     return qualityError(path, e);
   }
-  if ('axisShare' in signal && (signal as DominantRotationSignal).axisShare < MIN_AXIS_SHARE) {
+  if (src.multiAxis) {
     scored = scored.map((r) => ({ ...r, flags: [...r.flags, 'multi-axis'] }));
   }
   const summary = summariseSession(scored, plan ? { plan } : {});

@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finiteBoundaries, parseTemplateReps } from '../../src/cli/analysis';
+import { parseTemplateReps } from '../../src/cli/analysis';
 import { JointDataError } from '../../src/cli/errors';
-import type { Rep } from '../../src/reps/rep';
 import { run } from './run';
 
 const UCI = 'fixtures/uci-pt/s1-e6-u2-test-first2sets.csv';
@@ -157,15 +156,3 @@ describe('parseTemplateReps', () => {
   });
 });
 
-describe('finiteBoundaries', () => {
-  it('moves a NaN boundary (a gap) to the nearest valid sample inside the rep and flags the gap', () => {
-    const tS = Float64Array.from({ length: 100 }, (_, i) => i / 10);
-    const angleDeg = Float64Array.from(tS, (t) => (t >= 2 && t < 2.5 ? NaN : 10 * Math.sin(t)));
-    const rep: Rep = { index: 0, set: 0, startS: NaN, peakS: 4, holdEndS: 4, endS: 6, restDeg: 0, peakDeg: 10, romDeg: 10, direction: 1, partial: false, flags: 0, latencyS: 0 };
-    const [fixed] = finiteBoundaries({ tS, angleDeg, name: 'x' }, [rep]);
-    expect(fixed!.startS).toBeCloseTo(2.5, 9);
-    expect(fixed!.flags & 2).toBe(2);
-    const fine = { ...rep, startS: 3 };
-    expect(finiteBoundaries({ tS, angleDeg, name: 'x' }, [fine])[0]).toBe(fine);
-  });
-});
