@@ -1,6 +1,9 @@
 /**
- * `npm run bench` — every benchmark in one process, printed as a markdown table.
- * `npm run bench -- --write` also rewrites the table in bench/RESULTS.md.
+ * `npm run bench` — every benchmark in one process, printed as markdown: the per-call table,
+ * then per-stage ns/sample (bench/stages.ts), whole-pipeline throughput and rxjs overhead
+ * (bench/throughput.ts) and live latency (bench/latency.ts). `npm run bench -- --write` also
+ * rewrites those sections of bench/RESULTS.md. `--only=perf` skips the per-call table.
+ * The long run (`npm run bench:longrun`) and the bundle size (`npm run size`) are separate.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,6 +12,7 @@ import { mathCases } from './math';
 import { pipelineCases } from './pipeline';
 import { fusionCases } from './fusion';
 import { fusionBaselineCases } from './fusionBaselines';
+import { perfSections } from './perf';
 
 const suites: [string, () => BenchCase[]][] = [
   ['math', mathCases],
@@ -18,7 +22,8 @@ const suites: [string, () => BenchCase[]][] = [
 ];
 
 const results: BenchResult[] = [];
-for (const [suite, make] of suites) {
+const perfOnly = process.argv.includes('--only=perf');
+for (const [suite, make] of perfOnly ? [] : suites) {
   for (const c of make()) {
     const r = runCase(c);
     results.push({ ...r, name: `${suite}: ${r.name}` });
@@ -27,9 +32,9 @@ for (const [suite, make] of suites) {
 }
 const header = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${new Date().toISOString().slice(0, 10)}`;
 const table = `${header}\n\n${formatTable(results)}\n`;
-process.stdout.write(table);
+if (!perfOnly) process.stdout.write(table);
 
-if (process.argv.includes('--write')) {
+if (process.argv.includes('--write') && !perfOnly) {
   const path = new URL('./RESULTS.md', import.meta.url);
   const begin = '<!-- bench:begin -->';
   const end = '<!-- bench:end -->';
@@ -39,3 +44,5 @@ if (process.argv.includes('--write')) {
   const next = i >= 0 && j > i ? `${old.slice(0, i + begin.length)}\n${table}${old.slice(j)}` : `${old}\n${begin}\n${table}${end}\n`;
   writeFileSync(path, next);
 }
+
+perfSections(process.argv.includes('--write'));

@@ -5,13 +5,13 @@
  * clock (same motion, independent sensor errors and mounts) for the 5-sensor chain.
  */
 import { quat, sim } from '../src/index';
-import type { SampleBlock } from '../src/index';
+import type { InertialBlock } from '../src/index';
 
 export const RATE_HZ = 100;
 
 export interface SimSession {
   /** Per sensor, its blocks in time order; every sensor has the same block times. */
-  readonly sensors: readonly (readonly SampleBlock[])[];
+  readonly sensors: readonly (readonly InertialBlock[])[];
   readonly ids: readonly string[];
   /** Mount q_{seg,S} per sensor. */
   readonly mounts: readonly Float64Array[];
@@ -21,14 +21,14 @@ export interface SimSession {
 
 /** `sensorCount` streams of one knee session (thigh, shank, thigh, shank, …; seeds 1, 2, …). */
 export function kneeSession(sensorCount: number, durationS = 60, blockSize = 25): SimSession {
-  const sensors: SampleBlock[][] = [], ids: string[] = [], mounts: Float64Array[] = [];
+  const sensors: InertialBlock[][] = [], ids: string[] = [], mounts: Float64Array[] = [];
   for (let seed = 1; sensors.length < sensorCount; seed++) {
     const scenario = sim.kneeFlexionScenario({ reps: 100, restS: 1.5, noise: 'consumer', softTissue: true, seed });
     const s = sim.simulate(scenario, { rateHz: RATE_HZ, seed, durationS, blockSize });
     for (const id of ['thigh', 'shank']) {
       if (sensors.length === sensorCount) break;
       // No dropped samples in this scenario, so every stream has the same blocks on the same clock.
-      sensors.push(s.blocks[id]!.map((b) => ({ ...b, info: { ...b.info, sensorId: `${id}${seed}` } })));
+      sensors.push(s.blocks[id]!.map((b) => ({ ...b, info: { ...b.info, sensorId: `${id}${seed}` } }) as InertialBlock));
       ids.push(`${id}${seed}`);
       mounts.push(Float64Array.from(scenario.sensors.find((x) => x.id === id)!.orientation ?? quat.create()));
     }

@@ -37,7 +37,7 @@ export function stagesReport(): string[] {
     let off = 0;
     for (const b of s.sensors[k]!) {
       const out = new Float64Array(4 * b.tS.length);
-      f.updateBlock(b as Parameters<typeof f.updateBlock>[0], out);
+      f.updateBlock(b, out);
       q.set(out, off);
       off += out.length;
     }
@@ -55,7 +55,7 @@ export function stagesReport(): string[] {
     return deg;
   };
   const knee: MovementSignal = { tS, angleDeg: angles('bound'), name: 'knee flexion' };
-  const reps: Rep[] = lib.countRepsOffline(knee).reps;
+  const reps: readonly Rep[] = lib.countRepsOffline(knee).reps;
   if (reps.length < 5) throw new Error(`bench: only ${reps.length} reps in the knee session`);
   const uci = readUciUnit(fixture('uci-pt/s1-e1-u2-test-first20s.txt').pathname);
   const shank = s.sensors[1]!;
