@@ -98,7 +98,10 @@ function report(wallS: number, recordedMiB: number): void {
     const ref = win[0]![key];
     const dev = Math.max(...win.map((p) => Math.abs(p[key] - ref) / ref));
     const peak = Math.max(...points.map((p) => p[key]));
-    return { start: points[0]![key], ref, end: win.at(-1)![key], peak, dev };
+    // Least-squares slope over the window: growth shows as a trend, GC sawtooth as scatter.
+    const mx = win.reduce((a, p) => a + p.simH, 0) / win.length, my = win.reduce((a, p) => a + p[key], 0) / win.length;
+    const slope = win.reduce((a, p) => a + (p.simH - mx) * (p[key] - my), 0) / win.reduce((a, p) => a + (p.simH - mx) ** 2, 0);
+    return { start: points[0]![key], ref, end: win.at(-1)![key], peak, dev, slope, min: Math.min(...win.map((p) => p[key])), max: Math.max(...win.map((p) => p[key])) };
   };
   const h = flat('heapMiB'), r = flat('rssMiB');
   const f = (x: number) => x.toFixed(1);
@@ -108,10 +111,10 @@ function report(wallS: number, recordedMiB: number): void {
     `${hours} simulated hours, 2 sensors at 100 Hz (${samples} samples) through fuseOrientation → record (CsvFileSink to a temp file, ${f(recordedMiB)} MiB of CSV written) → jointAngles + dominantRotation → segmentReps → scoreRepsLive: ${reps} full reps, ${scored} scored, in ${f(wallS)} s wall time (${Math.round((hours * 3600) / wallS)}× real time).`,
     `Sampled every ${SAMPLE_S / 60} simulated minutes (heap used after a full gc; RSS). Window for "flat": after a ${WARMUP_S / 60}-minute warm-up, every sample against the first one in the window.`,
     '',
-    '| | at 0 h | at warm-up end | at end | peak | max deviation in window | flat (± 5 %) |',
-    '|---|---:|---:|---:|---:|---:|---|',
-    `| heap after gc, MiB | ${f(h.start)} | ${f(h.ref)} | ${f(h.end)} | ${f(h.peak)} | ${(100 * h.dev).toFixed(1)} % | ${h.dev <= 0.05 ? 'yes' : '**no**'} |`,
-    `| RSS, MiB | ${f(r.start)} | ${f(r.ref)} | ${f(r.end)} | ${f(r.peak)} | ${(100 * r.dev).toFixed(1)} % | ${r.dev <= 0.05 ? 'yes' : '**no**'} |`,
+    '| | at 0 h | at warm-up end | at end | peak | range in window | max deviation in window | trend in window | flat (± 5 %) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| heap after gc, MiB | ${f(h.start)} | ${f(h.ref)} | ${f(h.end)} | ${f(h.peak)} | ${f(h.min)}–${f(h.max)} | ${(100 * h.dev).toFixed(1)} % | ${h.slope.toFixed(3)} MiB/h | ${h.dev <= 0.05 ? 'yes' : '**no**'} |`,
+    `| RSS, MiB | ${f(r.start)} | ${f(r.ref)} | ${f(r.end)} | ${f(r.peak)} | ${f(r.min)}–${f(r.max)} | ${(100 * r.dev).toFixed(1)} % | ${r.slope.toFixed(2)} MiB/h | ${r.dev <= 0.05 ? 'yes' : '**no**'} |`,
     '',
     `Curve (simulated h: heap / RSS MiB): ${points.filter((_, i) => i % 4 === 0 || i === points.length - 1).map((p) => `${p.simH.toFixed(2)}: ${f(p.heapMiB)} / ${p.rssMiB.toFixed(0)}`).join(', ')}.`,
   ];

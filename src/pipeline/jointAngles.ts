@@ -65,65 +65,75 @@ export function jointAngles(joint: JointSpec, calibration: JointCalibration, opt
   return (source) =>
     new Observable<JointAngleChunk>((subscriber) => {
       const stage = new JointAngleStage({ joint: joint.joint, side: joint.side ?? 'right', proximal: calibration.proximal, distal: calibration.distal });
-      // Proximal samples (time, quat, break-before) and pending distal ones, as growing arrays with a head.
-      let pT: number[] = [], pQ: number[] = [], pBreak: boolean[] = [], pHead = 0;
-      let dT: number[] = [], dQ: number[] = [], dHead = 0;
+      // Proximal samples (time, quat, break-before) and pending distal ones, in typed buffers with a
+      // read head: appends reuse the buffers (grown by doubling), so no JS array grows per sample.
+      const prox = new SampleQueue(true), dist = new SampleQueue(false);
+      let pHead = 0;
       let pMaxGapS = Infinity;
       const qp = quat.create(), qa = quat.create(), qb = quat.create(), qd = quat.create();
       const out = new Float64Array(3);
+      // Scratch for one output chunk; the chunk's own arrays are copies of its used part.
+      let outT = new Float64Array(64), outAll = new Float64Array(3 * 64);
 
       const proximalAt = (t: number): boolean => {
+        const pT = prox.t, pLen = prox.length;
         // Advance to the last proximal sample at or before t.
-        while (pHead + 1 < pT.length && pT[pHead + 1]! <= t) pHead++;
+        while (pHead + 1 < pLen && pT[pHead + 1]! <= t) pHead++;
         const t0 = pT[pHead]!;
         if (t0 === t) {
-          quat.readAt(qp, pQ, pHead);
+          quat.readAt(qp, prox.q, pHead);
           return true;
         }
-        if (!(t0 < t) || pHead + 1 >= pT.length) return false;
+        if (!(t0 < t) || pHead + 1 >= pLen) return false;
         const t1 = pT[pHead + 1]!;
-        if (pBreak[pHead + 1] || t1 - t0 > pMaxGapS) return false;
-        quat.readAt(qa, pQ, pHead);
-        quat.readAt(qb, pQ, pHead + 1);
+        if (prox.brk![pHead + 1] || t1 - t0 > pMaxGapS) return false;
+        quat.readAt(qa, prox.q, pHead);
+        quat.readAt(qb, prox.q, pHead + 1);
         quat.slerp(qp, qa, qb, (t - t0) / (t1 - t0));
         return true;
       };
 
       const drain = (final: boolean): void => {
-        const ts: number[] = [], all: number[] = [];
-        const lastD = dT.length > 0 ? dT[dT.length - 1]! : -Infinity;
-        while (dHead < dT.length) {
-          const t = dT[dHead]!;
-          const covered = pT.length > 0 && pT[pT.length - 1]! >= t;
+        const dT = dist.t, dLen = dist.length;
+        const pending = dLen - dist.head;
+        if (pending > outT.length) {
+          const cap = Math.max(pending, 2 * outT.length);
+          outT = new Float64Array(cap);
+          outAll = new Float64Array(3 * cap);
+        }
+        let k = 0;
+        const lastD = dLen > 0 ? dT[dLen - 1]! : -Infinity;
+        const pLast = prox.length > 0 ? prox.t[prox.length - 1]! : -Infinity;
+        while (dist.head < dLen) {
+          const t = dT[dist.head]!;
+          const covered = prox.length > 0 && pLast >= t;
           if (!covered && !final && lastD - t < maxWaitS) break;
-          let ok = covered && pT[0]! <= t && proximalAt(t);
+          let ok = covered && prox.t[0]! <= t && proximalAt(t);
           if (ok) {
-            quat.readAt(qd, dQ, dHead);
+            quat.readAt(qd, dist.q, dist.head);
             stage.update(qp, qd, out);
             ok = Number.isFinite(out[0]!);
           }
-          ts.push(t);
-          if (ok) all.push(out[0]! * DEG, out[1]! * DEG, out[2]! * DEG);
-          else all.push(NaN, NaN, NaN);
-          dHead++;
+          outT[k] = t;
+          if (ok) {
+            outAll[3 * k] = out[0]! * DEG;
+            outAll[3 * k + 1] = out[1]! * DEG;
+            outAll[3 * k + 2] = out[2]! * DEG;
+          } else outAll.fill(NaN, 3 * k, 3 * k + 3);
+          k++;
+          dist.head++;
         }
         // Keep one proximal sample before the next distal time (for interpolation).
-        if (pHead > 4096 && pHead * 2 > pT.length) {
-          pT = pT.slice(pHead);
-          pQ = pQ.slice(4 * pHead);
-          pBreak = pBreak.slice(pHead);
+        if (pHead > 4096 && pHead * 2 > prox.length) {
+          prox.dropBefore(pHead);
           pHead = 0;
         }
-        if (dHead > 4096 && dHead * 2 > dT.length) {
-          dT = dT.slice(dHead);
-          dQ = dQ.slice(4 * dHead);
-          dHead = 0;
-        }
-        if (ts.length === 0) return;
-        const allDeg = Float64Array.from(all);
-        const angleDeg = new Float64Array(ts.length);
-        for (let i = 0; i < ts.length; i++) angleDeg[i] = allDeg[3 * i + dof]!;
-        subscriber.next({ name, tS: Float64Array.from(ts), angleDeg, sensorIds: [joint.proximal, joint.distal], allDeg, dofNames });
+        if (dist.head > 4096 && dist.head * 2 > dist.length) dist.dropBefore(dist.head);
+        if (k === 0) return;
+        const allDeg = outAll.slice(0, 3 * k);
+        const angleDeg = new Float64Array(k);
+        for (let i = 0; i < k; i++) angleDeg[i] = allDeg[3 * i + dof]!;
+        subscriber.next({ name, tS: outT.slice(0, k), angleDeg, sensorIds: [joint.proximal, joint.distal], allDeg, dofNames });
       };
 
       return source.subscribe({
@@ -137,16 +147,11 @@ export function jointAngles(joint: JointSpec, calibration: JointCalibration, opt
             if (rate !== undefined && rate > 0) pMaxGapS = gapFactor / rate;
             for (let i = 0; i < n; i++) {
               const t = b.tS[i]!;
-              if (pT.length > 0 && !(t > pT[pT.length - 1]!)) continue; // not increasing: cannot interpolate over it
-              pT.push(t);
-              pBreak.push(i === 0 && (b.gapBeforeS ?? 0) > 0);
-              for (let k = 0; k < 4; k++) pQ.push(b.quat[4 * i + k]!);
+              if (prox.length > 0 && !(t > prox.t[prox.length - 1]!)) continue; // not increasing: cannot interpolate over it
+              prox.push(t, b.quat, i, i === 0 && (b.gapBeforeS ?? 0) > 0);
             }
           } else {
-            for (let i = 0; i < n; i++) {
-              dT.push(b.tS[i]!);
-              for (let k = 0; k < 4; k++) dQ.push(b.quat[4 * i + k]!);
-            }
+            for (let i = 0; i < n; i++) dist.push(b.tS[i]!, b.quat, i, false);
           }
           drain(false);
         },
@@ -157,4 +162,48 @@ export function jointAngles(joint: JointSpec, calibration: JointCalibration, opt
         },
       });
     });
+}
+
+/** Samples (time, quaternion, optional break-before flag) in typed buffers: append at the end, consume from `head`. */
+class SampleQueue {
+  t = new Float64Array(256);
+  q = new Float64Array(4 * 256);
+  brk: Uint8Array | undefined;
+  length = 0;
+  head = 0;
+  constructor(withBreaks: boolean) {
+    if (withBreaks) this.brk = new Uint8Array(256);
+  }
+  push(tS: number, quats: Float64Array, i: number, brk: boolean): void {
+    if (this.length === this.t.length) this.grow();
+    const n = this.length;
+    this.t[n] = tS;
+    this.q[4 * n] = quats[4 * i]!;
+    this.q[4 * n + 1] = quats[4 * i + 1]!;
+    this.q[4 * n + 2] = quats[4 * i + 2]!;
+    this.q[4 * n + 3] = quats[4 * i + 3]!;
+    if (this.brk) this.brk[n] = brk ? 1 : 0;
+    this.length = n + 1;
+  }
+  /** Forgets samples before index `i` (moves the rest to the front); `head` moves with them. */
+  dropBefore(i: number): void {
+    this.t.copyWithin(0, i, this.length);
+    this.q.copyWithin(0, 4 * i, 4 * this.length);
+    this.brk?.copyWithin(0, i, this.length);
+    this.length -= i;
+    this.head = Math.max(0, this.head - i);
+  }
+  private grow(): void {
+    const cap = 2 * this.t.length;
+    const t = new Float64Array(cap), q = new Float64Array(4 * cap);
+    t.set(this.t);
+    q.set(this.q);
+    this.t = t;
+    this.q = q;
+    if (this.brk) {
+      const b = new Uint8Array(cap);
+      b.set(this.brk);
+      this.brk = b;
+    }
+  }
 }
