@@ -5,6 +5,9 @@
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeResultsSection } from '../scripts/lib/results';
+import { fusionCases } from './fusion';
+import { fusionBaselineCases } from './fusionBaselines';
+import { formatDuration, runCase } from './harness';
 import { latencyReport } from './latency';
 import { stagesReport } from './stages';
 import { throughputReport } from './throughput';
@@ -21,10 +24,21 @@ function machine(): string {
     'The host was shared with other jobs (tests, benchmarks, training) while this ran: absolute figures are inflated and noisy; ratios in the same process are the reliable part.';
 }
 
+/** Fusion per update (= per sample), from the fusion suites (owned there), with the `ahrs` peer ratios. */
+function fusionRows(): string[] {
+  const lines = ['', 'Fusion, per update = per sample (the cases of bench/fusion.ts and bench/fusionBaselines.ts, harness median of 15 rounds; peer = npm `ahrs` in the same process, alternating rounds):', '', '| filter | ns per sample | ahrs | ours ÷ ahrs | kinemetry faster by |', '|---|---:|---:|---:|---:|'];
+  for (const c of [...fusionCases(), ...fusionBaselineCases()]) {
+    if (c.iterations === 1 || c.name.includes('updateBlock')) continue; // whole-block cases: per block, not per sample
+    const r = runCase(c);
+    lines.push(`| ${r.name} | ${formatDuration(r.oursNsPerCall)} | ${r.peerNsPerCall === undefined ? '—' : formatDuration(r.peerNsPerCall)} | ${r.ratio?.toFixed(2) ?? '—'} | ${r.ratio ? `${(1 / r.ratio).toFixed(1)}×` : '—'} |`);
+  }
+  return lines;
+}
+
 export function perfSections(write: boolean): void {
   const head = `Command: \`npm run bench -- --write\` (bench/run.ts → bench/perf.ts). ${machine()}`;
   const sections: [string, string, () => string[]][] = [
-    ['bench:stages', '## Per stage, ns per sample (bench/stages.ts)', stagesReport],
+    ['bench:stages', '## Per stage, ns per sample (bench/stages.ts)', () => [...stagesReport(), ...fusionRows()]],
     ['bench:throughput', '## Whole pipeline, samples/s, and rxjs overhead (bench/throughput.ts)', throughputReport],
     ['bench:latency', '## Live latency (bench/latency.ts)', latencyReport],
   ];

@@ -8,7 +8,7 @@
  */
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,10 @@ async function measure(entry, name) {
 const appEntry = join(tmp, 'app.ts');
 writeFileSync(appEntry, APP);
 const whole = await measure('src/index.ts', 'root entry `kinemetry` (src/index.ts, every export)');
+// The same app against the built package (what `import … from 'kinemetry'` resolves to), when built.
+const distEntry = join(tmp, 'app-dist.ts');
+writeFileSync(distEntry, APP.replace("'../../src/index'", "'../../dist/index.js'"));
+const distApp = existsSync(join(root, 'dist', 'index.js')) ? await measure(distEntry, 'the same app against the built package (dist/index.js)') : undefined;
 const app = await measure(appEntry, 'typical live app: fromSensor + PolarPmdDriver + browserTransport + Vqf + JointAngleStage + RepSegmenter + fuseOrientation/jointAngles/segmentReps');
 const kB = (b) => `${(b / 1000).toFixed(1)} kB`;
 const lines = [
@@ -51,7 +55,7 @@ const lines = [
   '',
   '| bundle | minified | gzip -9 | tfjs inside |',
   '|---|---:|---:|---|',
-  ...[whole, app].map((m) => `| ${m.name} | ${kB(m.minBytes)} | **${kB(m.gzBytes)}** | ${m.tfjs ? 'yes' : 'no'} |`),
+  ...[whole, app, ...(distApp ? [distApp] : [])].map((m) => `| ${m.name} | ${kB(m.minBytes)} | **${kB(m.gzBytes)}** | ${m.tfjs ? 'yes' : 'no'} |`),
   '',
   `Biggest parts of the root entry (minified bytes in the bundle): ${whole.byDir.slice(0, 10).map(([k, b]) => `${k} ${kB(b)}`).join(', ')}.`,
   `Biggest parts of the app bundle: ${app.byDir.slice(0, 10).map(([k, b]) => `${k} ${kB(b)}`).join(', ')}.`,
