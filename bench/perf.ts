@@ -36,7 +36,7 @@ function fusionRows(): string[] {
 }
 
 export function perfSections(write: boolean): void {
-  const head = `Command: \`npm run bench -- --write\` (bench/run.ts → bench/perf.ts). ${machine()}`;
+  const head = `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\` (bench/run.ts → bench/perf.ts). ${machine()}`;
   const sections: [string, string, () => string[]][] = [
     ['bench:stages', '## Per stage, ns per sample (bench/stages.ts)', () => [...stagesReport(), ...fusionRows()]],
     ['bench:throughput', '## Whole pipeline, samples/s, and rxjs overhead (bench/throughput.ts)', throughputReport],
