@@ -9,6 +9,7 @@
  * fuseOrientation → record (in-memory sink that keeps only a running byte count) →
  * jointAngles + dominantRotation → segmentReps → scoreRepsLive. Samples the heap (after gc)
  * every 10 simulated minutes and prints it hourly, and the peak; memory must not grow with the session length.
+ * The measured version (a real file recorder, RSS too, figures into bench/RESULTS.md) is bench/longRun.ts: `npm run bench:longrun`.
  */
 import { Observable, Subject, connectable, merge, tap } from 'rxjs';
 import { quat, sim } from '../../src/index';
