@@ -80,7 +80,7 @@ const { SAT_ACC, SAT_GYR, SAT_MAG } = block;
 const { biasStep, resetBiasCovariance } = biasEstimator;
 const { magDistDetect, magRejectionGain } = magDisturbance;
 const { breakRest, restStepAcc, restStepGyr } = restDetector;
-const { adaptLowPassState, lowPassAveraging, lowPassStep } = vqfLowPass;
+const { adaptLowPassState, lowPassAveraging, lowPassStep3 } = vqfLowPass;
 
 const GYR = 0, ACC = 1, MAG = 2;
 const BAD_GYR = 0, BAD_ACC = 1, BAD_MAG = 2, BAD_DT = 3, SATURATED = 4;
@@ -364,7 +364,7 @@ export class Vqf implements OrientationFilter<VqfState> {
 
     // Specific force into the almost-inertial frame, low-passed there.
     const v = rotate(this.v3, s.gyrQuat, p.alignToSampleInstant ? this.alignHalfStep(acc) : acc);
-    lowPassStep(s.lastAccLp, v, 3, c.accLp, s.accLpState);
+    lowPassStep3(s.lastAccLp, v, c.accLp, s.accLpState);
     // Into the 6D earth frame; the correction turns it onto +z.
     const e = rotate(this.accE, s.accQuat, s.lastAccLp);
     const n = Math.sqrt(e[0]! * e[0]! + e[1]! * e[1]! + e[2]! * e[2]!);
