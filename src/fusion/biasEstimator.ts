@@ -21,7 +21,7 @@ import type { VqfCoefficients } from './vqfCoefficients';
 import * as vqfLowPass from './vqfLowPass';
 
 // Bound once (see vqf.ts: module-object access can cost a getter call per use).
-const { lowPassStateLength, lowPassStep } = vqfLowPass;
+const { lowPassStateLength, lowPassStep, lowPassStep2 } = vqfLowPass;
 import type { VqfParams } from './vqfParams';
 
 export interface BiasStateOf<A> {
@@ -153,7 +153,7 @@ export function biasStep(
   rb[1] = R[3] * b0 + R[4] * b1 + R[5] * b2;
   // Both sides of the measurement see the same delay.
   lowPassStep(R, R, 9, c.biasLp, s.rLpState);
-  lowPassStep(rb, rb, 2, c.biasLp, s.rbLpState);
+  lowPassStep2(rb, rb, c.biasLp, s.rbLpState);
 
   const P = s.p;
   // Prediction: the bias may have wandered (only up to the initial uncertainty).

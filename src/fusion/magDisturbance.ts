@@ -18,7 +18,7 @@ import type { VqfCoefficients } from './vqfCoefficients';
 import * as vqfLowPass from './vqfLowPass';
 
 // Bound once (see vqf.ts: module-object access can cost a getter call per use).
-const { lowPassStateLength, lowPassStep } = vqfLowPass;
+const { lowPassStateLength, lowPassStep2 } = vqfLowPass;
 import type { VqfParams } from './vqfParams';
 
 export interface MagDistStateOf<A> {
@@ -62,14 +62,13 @@ export function createMagDistState(): MagDistStateOf<Float64Array> {
  * magnetometer's coefficient period.
  */
 export function magDistDetect(m: MagDistStateOf<Float64Array>, magE: ArrayLike<number>, gyrLpRadS: ArrayLike<number>, c: VqfCoefficients, p: VqfParams): void {
-  const gyrRateRadS = Math.sqrt(gyrLpRadS[0]! * gyrLpRadS[0]! + gyrLpRadS[1]! * gyrLpRadS[1]! + gyrLpRadS[2]! * gyrLpRadS[2]!);
   const nd = m.normDip;
   const n = Math.sqrt(magE[0]! * magE[0]! + magE[1]! * magE[1]! + magE[2]! * magE[2]!);
   nd[0] = n;
   // Dip: angle below the horizontal (positive when the field points down, as in the north).
   const s = -magE[2]! / n;
   nd[1] = Math.asin(s > 1 ? 1 : s < -1 ? -1 : s);
-  if (p.magCurrentTauS > 0) lowPassStep(nd, nd, 2, c.magNormDipLp, m.normDipLpState);
+  if (p.magCurrentTauS > 0) lowPassStep2(nd, nd, c.magNormDipLp, m.normDipLpState);
   const norm = nd[0]!, dip = nd[1]!;
   const ts = c.magTsS;
 
@@ -86,6 +85,8 @@ export function magDistDetect(m: MagDistStateOf<Float64Array>, magE: ArrayLike<n
   }
 
   if (Math.abs(norm - m.candidateNormUT) < p.magNormTh * m.candidateNormUT && Math.abs(dip - m.candidateDipRad) < c.magDipThRad) {
+    // The turn rate matters only while a candidate field holds steady.
+    const gyrRateRadS = Math.sqrt(gyrLpRadS[0]! * gyrLpRadS[0]! + gyrLpRadS[1]! * gyrLpRadS[1]! + gyrLpRadS[2]! * gyrLpRadS[2]!);
     if (gyrRateRadS >= c.magNewMinGyrRadS) m.candidateS += ts;
     m.candidateNormUT += c.kMagRef * (norm - m.candidateNormUT);
     m.candidateDipRad += c.kMagRef * (dip - m.candidateDipRad);

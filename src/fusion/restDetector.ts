@@ -11,7 +11,7 @@ import type { VqfCoefficients } from './vqfCoefficients';
 import * as vqfLowPass from './vqfLowPass';
 
 // Bound once (see vqf.ts: module-object access can cost a getter call per use).
-const { lowPassStateLength, lowPassStep } = vqfLowPass;
+const { lowPassStateLength, lowPassStep3 } = vqfLowPass;
 import type { VqfParams } from './vqfParams';
 
 /** Plain-data rest detector state, generic over the array type (live: Float64Array; serialised: number[]). */
@@ -50,7 +50,7 @@ export function breakRest(r: RestStateOf<Float64Array>): void {
 
 /** Gyroscope sample (rad/s): can only end a rest. */
 export function restStepGyr(r: RestStateOf<Float64Array>, gyrRadS: ArrayLike<number>, c: VqfCoefficients): void {
-  const lp = lowPassStep(r.lastGyrLp, gyrRadS, 3, c.restGyrLp, r.gyrLpState);
+  const lp = lowPassStep3(r.lastGyrLp, gyrRadS, c.restGyrLp, r.gyrLpState);
   const dx = gyrRadS[0]! - lp[0]!, dy = gyrRadS[1]! - lp[1]!, dz = gyrRadS[2]! - lp[2]!;
   const dev = dx * dx + dy * dy + dz * dz;
   r.lastSqDev[0] = dev;
@@ -60,7 +60,7 @@ export function restStepGyr(r: RestStateOf<Float64Array>, gyrRadS: ArrayLike<num
 
 /** Accelerometer sample (m/s²): steady samples add rest time (one accelerometer period each). */
 export function restStepAcc(r: RestStateOf<Float64Array>, accMS2: ArrayLike<number>, c: VqfCoefficients, p: VqfParams): void {
-  const lp = lowPassStep(r.lastAccLp, accMS2, 3, c.restAccLp, r.accLpState);
+  const lp = lowPassStep3(r.lastAccLp, accMS2, c.restAccLp, r.accLpState);
   const dx = accMS2[0]! - lp[0]!, dy = accMS2[1]! - lp[1]!, dz = accMS2[2]! - lp[2]!;
   const dev = dx * dx + dy * dy + dz * dz;
   r.lastSqDev[1] = dev;

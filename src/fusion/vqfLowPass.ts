@@ -114,6 +114,47 @@ export function lowPassStep(out: Float64Array, x: ArrayLike<number>, n: number, 
 }
 
 /**
+ * {@link lowPassStep} for 3 channels (a vector), written out: the filter runs three of these
+ * per sample (accelerometer in the almost-inertial frame, both rest-detection filters), and
+ * the generic loop over a channel count is not unrolled by V8. Same operations, same result.
+ */
+export function lowPassStep3(out: Float64Array, x: ArrayLike<number>, c: LowPassCoefficients, state: Float64Array): Float64Array {
+  // While the start-up average is formed (count ≥ 0, a few hundred samples at most) the generic step does it.
+  if (state[6]! >= 0) return lowPassStep(out, x, 3, c, state);
+  const b0 = c[0]!, b1 = c[1]!, b2 = c[2]!, a1 = c[3]!, a2 = c[4]!;
+  const x0 = x[0]!, x1 = x[1]!, x2 = x[2]!;
+  const y0 = b0 * x0 + state[0]!;
+  const y1 = b0 * x1 + state[2]!;
+  const y2 = b0 * x2 + state[4]!;
+  state[0] = b1 * x0 - a1 * y0 + state[1]!;
+  state[1] = b2 * x0 - a2 * y0;
+  state[2] = b1 * x1 - a1 * y1 + state[3]!;
+  state[3] = b2 * x1 - a2 * y1;
+  state[4] = b1 * x2 - a1 * y2 + state[5]!;
+  state[5] = b2 * x2 - a2 * y2;
+  out[0] = y0;
+  out[1] = y1;
+  out[2] = y2;
+  return out;
+}
+
+/** {@link lowPassStep} for 2 channels, written out (field norm and dip; the bias model's R·b rows). */
+export function lowPassStep2(out: Float64Array, x: ArrayLike<number>, c: LowPassCoefficients, state: Float64Array): Float64Array {
+  if (state[4]! >= 0) return lowPassStep(out, x, 2, c, state);
+  const b0 = c[0]!, b1 = c[1]!, b2 = c[2]!, a1 = c[3]!, a2 = c[4]!;
+  const x0 = x[0]!, x1 = x[1]!;
+  const y0 = b0 * x0 + state[0]!;
+  const y1 = b0 * x1 + state[2]!;
+  state[0] = b1 * x0 - a1 * y0 + state[1]!;
+  state[1] = b2 * x0 - a2 * y0;
+  state[2] = b1 * x1 - a1 * y1 + state[3]!;
+  state[3] = b2 * x1 - a2 * y1;
+  out[0] = y0;
+  out[1] = y1;
+  return out;
+}
+
+/**
  * After the coefficients changed from `oldC` to `newC` (a new sampling rate), re-settle the
  * memories at the level the filter currently holds (read from s1, exact in steady state), so
  * the output stays continuous; what the filter was still catching up on is a small transient.
