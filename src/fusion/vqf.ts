@@ -309,40 +309,9 @@ export class Vqf implements OrientationFilter<VqfState> {
     g[0] = gx - b[0]!;
     g[1] = gy - b[1]!;
     g[2] = gz - b[2]!;
-    this.strapdown(s.gyrQuat, g);
+    integrateRate(s.gyrQuat, s.gyrQuat, g, dtS);
     s.lastGyrDtS = dtS;
     this.q6Valid = false;
-  }
-
-  /**
-   * gyrQuat ← gyrQuat ⊗ exp(½ ω·dt) for the bias-corrected rate `g` over `stepDtS`, then
-   * normalised: `quat.integrateRate` with the half-angle's cos and sin(h)/θ as their Taylor
-   * series whenever h = θ/2 < 0.1 rad (every realistic step: 0.1 rad is 1600 °/s at 286 Hz).
-   * Math.sin and Math.cos are library calls in V8, two per sample on the chain each sample
-   * depends on; to the h⁸ term both series are exact to rounding there (the first omitted
-   * terms are < 3e-17), so the result agrees with integrateRate to an ulp.
-   */
-  private strapdown(q: Quat, g: Float64Array): void {
-    const dtS = this.stepDtS;
-    const x = g[0]! * dtS, y = g[1]! * dtS, z = g[2]! * dtS;
-    const t2 = x * x + y * y + z * z;
-    let dw: number, k: number;
-    if (t2 < 0.04) {
-      const h2 = 0.25 * t2;
-      dw = 1 - h2 * (1 / 2 - h2 * (1 / 24 - h2 * (1 / 720 - h2 * (1 / 40320))));
-      k = 0.5 * (1 - h2 * (1 / 6 - h2 * (1 / 120 - h2 * (1 / 5040 - h2 * (1 / 362880)))));
-    } else {
-      const theta = Math.sqrt(t2);
-      dw = Math.cos(0.5 * theta);
-      k = Math.sin(0.5 * theta) / theta;
-    }
-    const dx = x * k, dy = y * k, dz = z * k;
-    const aw = q[0]!, ax = q[1]!, ay = q[2]!, az = q[3]!;
-    q[0] = aw * dw - ax * dx - ay * dy - az * dz;
-    q[1] = aw * dx + ax * dw + ay * dz - az * dy;
-    q[2] = aw * dy - ax * dz + ay * dw + az * dx;
-    q[3] = aw * dz + ax * dy - ay * dx + az * dw;
-    normalize(q, q);
   }
 
   /** Returns whether the sample was used. */
