@@ -68,7 +68,11 @@ export interface CanonicalHeaderRow {
   readonly columns: readonly CanonicalColumn[];
   /** The header ended with a delimiter (rows may always end with one empty extra field). */
   readonly trailingDelimiter: boolean;
-  /** Accelerometer and gyroscope columns present (else the recording is orientation-only). */
+  /** Accelerometer columns present (else the recording is orientation-only). */
+  readonly hasAcc: boolean;
+  /** Gyroscope columns present (only with accelerometer columns; absent for e.g. a Polar H10). */
+  readonly hasGyr: boolean;
+  /** Accelerometer and gyroscope columns present: what fusion needs. */
   readonly hasInertial: boolean;
   readonly hasMag: boolean;
   readonly hasQuat: boolean;
@@ -157,16 +161,20 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
   }
 
   if (!byName.has('t')) throw new RecordingFormatError('missing required column t', where());
-  // Accelerometer and gyroscope go together (an IMU); without them the file must carry
-  // orientations (fusion output, OpenSim .sto data).
-  const inertialNames = [...CHANNEL_COLUMNS.acc, ...CHANNEL_COLUMNS.gyr];
-  const hasAnyInertial = inertialNames.some((n) => byName.has(n));
-  if (hasAnyInertial || !CHANNEL_COLUMNS.quat.some((n) => byName.has(n))) {
-    const missing = inertialNames.filter((n) => !byName.has(n));
-    if (missing.length > 0) {
-      const alt = hasAnyInertial ? '' : ` (or ${CHANNEL_COLUMNS.quat.join(', ')} for an orientation-only recording)`;
-      throw new RecordingFormatError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${alt}`, where());
-    }
+  // An accelerometer alone is a recording (Polar H10, accelerometer-only wearables); a
+  // gyroscope needs its accelerometer; without either the file must carry orientations
+  // (fusion output, OpenSim .sto data).
+  const accNames = CHANNEL_COLUMNS.acc;
+  const hasAnyAcc = accNames.some((n) => byName.has(n));
+  const hasAnyGyr = CHANNEL_COLUMNS.gyr.some((n) => byName.has(n));
+  if (hasAnyGyr && !hasAnyAcc) {
+    throw new RecordingFormatError(`missing required columns ${accNames.join(', ')} (gyroscope columns need accelerometer columns)`, where());
+  }
+  if (!hasAnyAcc && !CHANNEL_COLUMNS.quat.some((n) => byName.has(n))) {
+    throw new RecordingFormatError(
+      `missing required columns ${accNames.join(', ')} (with or without ${CHANNEL_COLUMNS.gyr.join(', ')}; or ${CHANNEL_COLUMNS.quat.join(', ')} for an orientation-only recording)`,
+      where(),
+    );
   }
   const channels: ChannelDescription[] = [];
   for (const channel of CHANNEL_ORDER) {
@@ -196,16 +204,22 @@ export function parseHeaderRow(text: string, file: string | undefined, line: num
     delimiter,
     columns,
     trailingDelimiter,
-    hasInertial: byName.has('ax'),
+    hasAcc: byName.has('ax'),
+    hasGyr: byName.has('gx'),
+    hasInertial: byName.has('ax') && byName.has('gx'),
     hasMag: byName.has('mx'),
     hasQuat: byName.has('qw'),
     channels,
   };
 }
 
-/** Which optional channel groups a canonical file has; `inertial` (acc + gyr) defaults to true. */
+/**
+ * Which optional channel groups a canonical file has. `inertial` (acc + gyr) defaults to
+ * true; with it, `gyr: false` gives an accelerometer-only file (`t,ax,ay,az`).
+ */
 export interface CanonicalChannels {
   readonly inertial?: boolean;
+  readonly gyr?: boolean;
   readonly mag: boolean;
   readonly quat: boolean;
 }
@@ -216,6 +230,7 @@ export function formatHeaderRow(channels: CanonicalChannels, delimiter: Delimite
   for (const channel of CHANNEL_ORDER) {
     if ((channel === 'mag' && !channels.mag) || (channel === 'quat' && !channels.quat)) continue;
     if ((channel === 'acc' || channel === 'gyr') && channels.inertial === false) continue;
+    if (channel === 'gyr' && channels.gyr === false) continue;
     const unitName = internalUnit(CANONICAL_COLUMNS[CHANNEL_COLUMNS[channel][0]!]!.quantity).name;
     for (const n of CHANNEL_COLUMNS[channel]) parts.push(channel === 'quat' ? n : `${n}[${unitName}]`);
   }

@@ -7,8 +7,8 @@
  * Layout: `# key: value` metadata lines, then a header row (`t,ax,ay,az,gx,gy,gz[,mx,my,mz][,qw,qx,qy,qz]`,
  * any order, each name optionally with a `[unit]`), then one row per sample. An
  * orientation-only file (fusion output, converted .sto data) has `t,qw,qx,qy,qz[,mx,my,mz]`
- * and no accelerometer/gyroscope columns. `#` lines after the header are comments; blank
- * lines are ignored everywhere.
+ * and no accelerometer/gyroscope columns; an accelerometer-only one (Polar H10) has
+ * `t,ax,ay,az`. `#` lines after the header are comments; blank lines are ignored everywhere.
  */
 import type { BlockBuilder, SampleBlock, SensorInfo } from '../samples/block';
 import { parseHeaderRow } from './canonicalColumns';
@@ -196,8 +196,8 @@ export class CanonicalCsvParser implements ChunkParser {
     const row = this.row!;
     this.bufs = [
       new Float64Array(m),
-      row.hasInertial ? new Float64Array(3 * m) : new Float64Array(0),
-      row.hasInertial ? new Float64Array(3 * m) : new Float64Array(0),
+      row.hasAcc ? new Float64Array(3 * m) : new Float64Array(0),
+      row.hasGyr ? new Float64Array(3 * m) : new Float64Array(0),
       row.hasMag ? new Float64Array(3 * m) : new Float64Array(0),
       row.hasQuat ? new Float64Array(4 * m) : new Float64Array(0),
     ];
@@ -258,10 +258,8 @@ export class CanonicalCsvParser implements ChunkParser {
     const take = (a: Float64Array, stride: number) => (full ? a : a.slice(0, stride * n));
     const [t, acc, gyr, mag, q] = this.bufs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const block: BlockBuilder = { info: this.info!, tS: take(t, 1) };
-    if (this.row!.hasInertial) {
-      block.accMS2 = take(acc, 3);
-      block.gyrRadS = take(gyr, 3);
-    }
+    if (this.row!.hasAcc) block.accMS2 = take(acc, 3);
+    if (this.row!.hasGyr) block.gyrRadS = take(gyr, 3);
     if (this.row!.hasMag) block.magUT = take(mag, 3);
     if (this.row!.hasQuat) block.quat = take(q, 4);
     return block;

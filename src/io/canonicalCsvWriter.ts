@@ -4,8 +4,9 @@
  * written as the shortest decimal that reads back to the same double, so reading a written
  * file returns the values bit for bit (NaN payloads aside). Time gaps live in the time
  * column; `gapBeforeS` and the `saturated` mask are not part of the format. The columns
- * follow the blocks: acc + gyr when they have them (orientation-only blocks get
- * `t,qw,qx,qy,qz`), mag and quat when present.
+ * follow the blocks ({@link canonicalChannelsOf}): acc + gyr when they have them,
+ * `t,ax,ay,az` for accelerometer-only blocks (Polar H10), `t,qw,qx,qy,qz` for
+ * orientation-only ones, mag and quat when present.
  */
 import type { SampleBlock, SensorInfo } from '../samples/block';
 import { formatHeaderRow } from './canonicalColumns';
@@ -17,8 +18,10 @@ import { formatNumberField } from './numberField';
 export interface CanonicalCsvWriterOptions {
   /** Field delimiter. Default `,`. */
   readonly delimiter?: Delimiter;
-  /** Write accelerometer + gyroscope columns. Default: whether the first block has both. */
+  /** Write accelerometer (+ gyroscope) columns. Default: whether the first block has an accelerometer. */
   readonly inertial?: boolean;
+  /** With `inertial`: write gyroscope columns. Default: whether the first block has `gyrRadS`. */
+  readonly gyr?: boolean;
   /** Write magnetometer columns. Default: whether the first block has `magUT`. */
   readonly mag?: boolean;
   /** Write quaternion columns. Default: whether the first block has `quat`. */
@@ -27,19 +30,36 @@ export interface CanonicalCsvWriterOptions {
   readonly newline?: '\n' | '\r\n';
 }
 
+/**
+ * The columns a file of `first` (a sensor's first block) gets: its channels, unless
+ * `options` says otherwise. One rule for every canonical writer and sink.
+ */
+export function canonicalChannelsOf(first: SampleBlock, options: CanonicalCsvWriterOptions = {}): CanonicalChannels {
+  return {
+    inertial: options.inertial ?? first.accMS2 !== undefined,
+    gyr: options.gyr ?? first.gyrRadS !== undefined,
+    mag: options.mag ?? first.magUT !== undefined,
+    quat: options.quat ?? first.quat !== undefined,
+  };
+}
+
 /** Writes one sensor: `header()` once, then `rows(block)` for each block in order. */
 export class CanonicalCsvWriter {
   readonly info: SensorInfo;
+  /** Accelerometer columns (ax, ay, az). */
   readonly inertial: boolean;
+  /** Gyroscope columns (gx, gy, gz); only with {@link inertial}. */
+  readonly gyr: boolean;
   readonly mag: boolean;
   readonly quat: boolean;
   private readonly delimiter: Delimiter;
   private readonly newline: string;
 
-  /** `channels.inertial` defaults to true. Throws RecordingWriteError when neither acc + gyr nor quat is written. */
+  /** `channels.inertial` and `channels.gyr` default to true. Throws RecordingWriteError when neither acc nor quat is written. */
   constructor(info: SensorInfo, channels: CanonicalChannels, options: CanonicalCsvWriterOptions = {}) {
     this.info = info;
     this.inertial = channels.inertial !== false;
+    this.gyr = this.inertial && channels.gyr !== false;
     this.mag = channels.mag;
     this.quat = channels.quat;
     this.delimiter = options.delimiter ?? ',';
@@ -48,7 +68,7 @@ export class CanonicalCsvWriter {
       throw new RecordingWriteError(`delimiter must be ',', ';' or tab, got ${JSON.stringify(this.delimiter)}`);
     }
     if (!this.inertial && !this.quat) {
-      throw new RecordingWriteError(`sensor '${info.sensorId}': nothing to write — the canonical CSV needs accelerometer + gyroscope or quaternion columns`);
+      throw new RecordingWriteError(`sensor '${info.sensorId}': nothing to write — the canonical CSV needs accelerometer (+ gyroscope) or quaternion columns`);
     }
   }
 
@@ -56,7 +76,7 @@ export class CanonicalCsvWriter {
   header(): string {
     const meta = formatMetadata(this.info);
     if (typeof meta === 'string') throw new RecordingWriteError(`sensor '${this.info.sensorId}': ${meta}`);
-    meta.push(formatHeaderRow({ inertial: this.inertial, mag: this.mag, quat: this.quat }, this.delimiter));
+    meta.push(formatHeaderRow({ inertial: this.inertial, gyr: this.gyr, mag: this.mag, quat: this.quat }, this.delimiter));
     return meta.join(this.newline) + this.newline;
   }
 
@@ -69,10 +89,12 @@ export class CanonicalCsvWriter {
     }
     if (this.mag && !block.magUT) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no magnetometer data but the file has mx,my,mz columns`);
     if (this.quat && !block.quat) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no quaternion data but the file has qw,qx,qy,qz columns`);
-    if (this.inertial && (!block.accMS2 || !block.gyrRadS)) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no accelerometer/gyroscope data but the file has ax…gz columns`);
+    if (this.inertial && !block.accMS2) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no accelerometer data but the file has ax,ay,az columns`);
+    if (this.gyr && !block.gyrRadS) throw new RecordingWriteError(`sensor '${this.info.sensorId}': block has no gyroscope data but the file has gx,gy,gz columns`);
     const n = block.tS.length;
     if (
-      (this.inertial && (block.accMS2!.length !== 3 * n || block.gyrRadS!.length !== 3 * n)) ||
+      (this.inertial && block.accMS2!.length !== 3 * n) ||
+      (this.gyr && block.gyrRadS!.length !== 3 * n) ||
       (this.mag && block.magUT!.length !== 3 * n) ||
       (this.quat && block.quat!.length !== 4 * n)
     ) {
@@ -89,7 +111,8 @@ export class CanonicalCsvWriter {
     for (let i = 0; i < n; i++) {
       const i3 = 3 * i;
       let s = f(tS[i]!);
-      if (this.inertial) s += d + f(a![i3]!) + d + f(a![i3 + 1]!) + d + f(a![i3 + 2]!) + d + f(g![i3]!) + d + f(g![i3 + 1]!) + d + f(g![i3 + 2]!);
+      if (this.inertial) s += d + f(a![i3]!) + d + f(a![i3 + 1]!) + d + f(a![i3 + 2]!);
+      if (this.gyr) s += d + f(g![i3]!) + d + f(g![i3 + 1]!) + d + f(g![i3 + 2]!);
       if (this.mag) s += d + f(m![i3]!) + d + f(m![i3 + 1]!) + d + f(m![i3 + 2]!);
       if (this.quat) {
         const i4 = 4 * i;
@@ -102,15 +125,7 @@ export class CanonicalCsvWriter {
 }
 
 function writerFor(first: SampleBlock, options: CanonicalCsvWriterOptions): CanonicalCsvWriter {
-  return new CanonicalCsvWriter(
-    first.info,
-    {
-      inertial: options.inertial ?? (first.accMS2 !== undefined && first.gyrRadS !== undefined),
-      mag: options.mag ?? first.magUT !== undefined,
-      quat: options.quat ?? first.quat !== undefined,
-    },
-    options,
-  );
+  return new CanonicalCsvWriter(first.info, canonicalChannelsOf(first, options), options);
 }
 
 /**

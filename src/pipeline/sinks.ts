@@ -7,7 +7,7 @@
  * store as it comes (`onPiece`) and concatenated by `seq` to rebuild the file. The Node file
  * sink is `csvFileSink` in `kinemetry/node`.
  */
-import { CanonicalCsvWriter } from '../io/canonicalCsvWriter';
+import { CanonicalCsvWriter, canonicalChannelsOf } from '../io/canonicalCsvWriter';
 import type { CanonicalCsvWriterOptions } from '../io/canonicalCsvWriter';
 import type { SampleBlock } from '../samples/block';
 
@@ -37,16 +37,7 @@ export class CanonicalCsvSink implements BlockSink {
     let e = this.writers.get(id);
     let header: Promise<void> | void = undefined;
     if (!e) {
-      const o = this.options;
-      const w = new CanonicalCsvWriter(
-        block.info,
-        {
-          inertial: o.inertial ?? (block.accMS2 !== undefined && block.gyrRadS !== undefined),
-          mag: o.mag ?? block.magUT !== undefined,
-          quat: o.quat ?? block.quat !== undefined,
-        },
-        o,
-      );
+      const w = new CanonicalCsvWriter(block.info, canonicalChannelsOf(block, this.options), this.options);
       e = { w, seq: 0 };
       this.writers.set(id, e);
       header = this.append({ sensorId: id, seq: e.seq++, text: w.header() });

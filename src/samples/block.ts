@@ -31,10 +31,14 @@ export interface SampleBlock {
   readonly tS: Float64Array;
   /**
    * Specific force in the sensor frame, m/s², interleaved xyz, length 3n. At rest ≈ +9.81 along
-   * "up". Absent only for orientation-only sources (e.g. OpenSim .sto); see {@link InertialBlock}.
+   * "up". Absent only for orientation-only sources (e.g. OpenSim .sto); see {@link InertialBlock}
+   * and, for accelerometer-only sensors (Polar H10), {@link AccelBlock}.
    */
   readonly accMS2?: Float64Array;
-  /** Angular velocity in the sensor frame, rad/s, interleaved xyz, length 3n. Absent only for orientation-only sources. */
+  /**
+   * Angular velocity in the sensor frame, rad/s, interleaved xyz, length 3n. Absent for
+   * orientation-only sources and accelerometer-only sensors; never present without `accMS2`.
+   */
   readonly gyrRadS?: Float64Array;
   /** Magnetic field in the sensor frame, µT, interleaved xyz, length 3n (9-axis sensors only). */
   readonly magUT?: Float64Array;
@@ -52,8 +56,22 @@ export interface SampleBlock {
 /** A block from an inertial sensor: accelerometer and gyroscope present (what fusion needs). */
 export type InertialBlock = SampleBlock & { readonly accMS2: Float64Array; readonly gyrRadS: Float64Array };
 
+/**
+ * A block with an accelerometer, with or without a gyroscope. Accelerometer-only sensors
+ * (Polar H10) produce these: recordable, validatable, resamplable, but not fusable.
+ */
+export type AccelBlock = SampleBlock & { readonly accMS2: Float64Array };
+
 /** A block carrying orientations (on-board fusion, fusion output, or an orientation file). */
 export type OrientationBlock = SampleBlock & { readonly quat: Float64Array };
+
+/**
+ * Why a block without gyroscope but with accelerometer cannot be fused; carried by the
+ * {@link MissingChannelError} so that a user of a chest strap learns what to do instead.
+ */
+export const ACC_ONLY_HINT =
+  'it is an accelerometer-only sensor (such as the Polar H10): orientation fusion needs a gyroscope; ' +
+  'use a sensor with a gyroscope, or an accelerometer-only measure such as inclination from gravity';
 
 /** Thrown when a stage needs a channel the block does not have. */
 export class MissingChannelError extends Error {
@@ -62,8 +80,10 @@ export class MissingChannelError extends Error {
     readonly sensorId: string,
     readonly channel: 'acc' | 'gyr' | 'mag' | 'quat',
     readonly stage: string,
+    /** What the missing channel means for this sensor and what to do instead, when known. */
+    readonly hint?: string,
   ) {
-    super(`${stage}: sensor '${sensorId}' has no ${channel} channel`);
+    super(`${stage}: sensor '${sensorId}' has no ${channel} channel${hint ? ` — ${hint}` : ''}`);
   }
 }
 
@@ -71,11 +91,30 @@ export function isInertial(b: SampleBlock): b is InertialBlock {
   return b.accMS2 !== undefined && b.gyrRadS !== undefined;
 }
 
-/** `b` as an {@link InertialBlock}, or a {@link MissingChannelError} naming the stage that needed it. */
+/** Has an accelerometer (gyroscope or not). */
+export function isAccel(b: SampleBlock): b is AccelBlock {
+  return b.accMS2 !== undefined;
+}
+
+/** An accelerometer and no gyroscope (e.g. Polar H10). */
+export function isAccelOnly(b: SampleBlock): b is AccelBlock {
+  return b.accMS2 !== undefined && b.gyrRadS === undefined;
+}
+
+/**
+ * `b` as an {@link InertialBlock}, or a {@link MissingChannelError} naming the stage that
+ * needed it; for an accelerometer-only block the error carries {@link ACC_ONLY_HINT}.
+ */
 export function requireInertial(b: SampleBlock, stage: string): InertialBlock {
   if (!b.accMS2) throw new MissingChannelError(b.info.sensorId, 'acc', stage);
-  if (!b.gyrRadS) throw new MissingChannelError(b.info.sensorId, 'gyr', stage);
+  if (!b.gyrRadS) throw new MissingChannelError(b.info.sensorId, 'gyr', stage, ACC_ONLY_HINT);
   return b as InertialBlock;
+}
+
+/** `b` as an {@link AccelBlock}, or a {@link MissingChannelError}. */
+export function requireAccel(b: SampleBlock, stage: string): AccelBlock {
+  if (!b.accMS2) throw new MissingChannelError(b.info.sensorId, 'acc', stage);
+  return b as AccelBlock;
 }
 
 /** `b` as an {@link OrientationBlock}, or a {@link MissingChannelError}. */
@@ -87,6 +126,8 @@ export function requireOrientation(b: SampleBlock, stage: string): OrientationBl
 export interface BlockChannels {
   /** Accelerometer and gyroscope. Default true; false makes an orientation/magnetometer-only block. */
   inertial?: boolean;
+  /** With `inertial`: false makes an accelerometer-only block (no `gyrRadS`). Default true. */
+  gyr?: boolean;
   mag?: boolean;
   quat?: boolean;
   saturated?: boolean;
@@ -109,14 +150,18 @@ export type BlockBuilder = {
   saturated?: Uint8Array;
 };
 
-/** Allocate a zero-filled block of `n` samples with the requested channels (acc + gyr unless `inertial: false`). */
-export function createBlock(info: SensorInfo, n: number, channels?: BlockChannels & { inertial?: true }): InertialBlock;
+/**
+ * Allocate a zero-filled block of `n` samples with the requested channels: acc + gyr unless
+ * `inertial: false` (neither) or `gyr: false` (acc only).
+ */
+export function createBlock(info: SensorInfo, n: number, channels: BlockChannels & { inertial?: true; gyr: false }): AccelBlock;
+export function createBlock(info: SensorInfo, n: number, channels?: BlockChannels & { inertial?: true; gyr?: true }): InertialBlock;
 export function createBlock(info: SensorInfo, n: number, channels: BlockChannels): SampleBlock;
 export function createBlock(info: SensorInfo, n: number, channels: BlockChannels = {}): SampleBlock {
   const block: BlockBuilder = { info, tS: new Float64Array(n) };
   if (channels.inertial !== false) {
     block.accMS2 = new Float64Array(3 * n);
-    block.gyrRadS = new Float64Array(3 * n);
+    if (channels.gyr !== false) block.gyrRadS = new Float64Array(3 * n);
   }
   if (channels.mag) block.magUT = new Float64Array(3 * n);
   if (channels.quat) block.quat = new Float64Array(4 * n);
@@ -144,8 +189,10 @@ export function sliceBlock(b: SampleBlock, start: number, end: number = blockLen
 }
 
 /**
- * Join blocks of one sensor into one (copying). Optional channels (acc + gyr, mag, quat) survive only when every
- * block has them — a channel present in some blocks only would otherwise invent values.
+ * Join blocks of one sensor into one (copying). Optional channels (acc, gyr, mag, quat) survive only when every
+ * block has them — a channel present in some blocks only would otherwise invent values. So
+ * accelerometer-only blocks join to an accelerometer-only block, and acc + gyr blocks mixed
+ * with acc-only ones keep the accelerometer only.
  * Gaps between blocks are not representable inside one block, so they are returned
  * separately as `{ atIndex, gapS }` so that callers can keep them marked.
  */
@@ -156,28 +203,28 @@ export function concatBlocks<B extends SampleBlock>(blocks: readonly B[]): {
   if (blocks.length === 0) throw new RangeError('concatBlocks: no blocks');
   const first = blocks[0]!;
   let n = 0;
-  let hasInertial = true;
+  let hasAcc = true;
+  let hasGyr = true;
   let hasMag = true;
   let hasQuat = true;
   let hasSat = false;
   for (const b of blocks) {
     n += blockLength(b);
-    hasInertial &&= isInertial(b);
+    hasAcc &&= b.accMS2 !== undefined;
+    hasGyr &&= b.gyrRadS !== undefined;
     hasMag &&= b.magUT !== undefined;
     hasQuat &&= b.quat !== undefined;
     hasSat ||= b.saturated !== undefined;
   }
-  const out: BlockBuilder = createBlock(first.info, n, { inertial: hasInertial, mag: hasMag, quat: hasQuat, saturated: hasSat });
+  const out: BlockBuilder = createBlock(first.info, n, { inertial: hasAcc, gyr: hasGyr, mag: hasMag, quat: hasQuat, saturated: hasSat });
   const gaps: { atIndex: number; gapS: number }[] = [];
   let k = 0;
   for (const b of blocks) {
     const m = blockLength(b);
     if (b.gapBeforeS && b.gapBeforeS > 0) gaps.push({ atIndex: k, gapS: b.gapBeforeS });
     out.tS.set(b.tS, k);
-    if (hasInertial) {
-      out.accMS2!.set(b.accMS2!, 3 * k);
-      out.gyrRadS!.set(b.gyrRadS!, 3 * k);
-    }
+    if (hasAcc) out.accMS2!.set(b.accMS2!, 3 * k);
+    if (hasAcc && hasGyr) out.gyrRadS!.set(b.gyrRadS!, 3 * k);
     if (hasMag) out.magUT!.set(b.magUT!, 3 * k);
     if (hasQuat) out.quat!.set(b.quat!, 4 * k);
     if (b.saturated) out.saturated!.set(b.saturated, k);

@@ -2,7 +2,7 @@
  * Building and checking blocks from plain arrays (readers, tests, the simulator). The checks
  * catch the mistake that otherwise surfaces far away: a channel with the wrong length.
  */
-import type { BlockBuilder, InertialBlock, SampleBlock, SensorInfo } from './block';
+import type { AccelBlock, BlockBuilder, InertialBlock, SampleBlock, SensorInfo } from './block';
 import { BlockShapeError } from './errors';
 
 /** Flat numbers, or one row per sample (`[[x, y, z], …]`). */
@@ -11,7 +11,10 @@ export type ChannelInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 export interface BlockArrays {
   /** Sample times, s since session start. */
   tS: ArrayLike<number>;
-  /** Specific force, m/s², interleaved xyz (3n) or n rows of 3. Give both acc and gyr, or neither (orientation-only). */
+  /**
+   * Specific force, m/s², interleaved xyz (3n) or n rows of 3. With or without gyr (an
+   * accelerometer-only sensor such as the Polar H10); gyr without acc is refused.
+   */
   accMS2?: ChannelInput;
   /** Angular velocity, rad/s, interleaved xyz (3n) or n rows of 3. */
   gyrRadS?: ChannelInput;
@@ -23,6 +26,17 @@ export interface BlockArrays {
   saturated?: ArrayLike<number>;
   /** Time missing before the first sample beyond one period, s. */
   gapBeforeS?: number;
+}
+
+/**
+ * A gyroscope channel without an accelerometer. Refused: every acc-using stage (fusion,
+ * gravity, inclination) would see a sensor it cannot use, and no real device sends this.
+ */
+export class GyroWithoutAccError extends BlockShapeError {
+  constructor(sensorId: string, n: number) {
+    super(sensorId, 'accMS2', 3 * n, 0);
+    this.message = `${sensorId}: gyrRadS given without accMS2 (a block may have acc without gyr, not gyr without acc)`;
+  }
 }
 
 function toF64(x: ArrayLike<number>): Float64Array {
@@ -57,16 +71,14 @@ function channel(sensorId: string, field: string, x: ChannelInput, n: number, wi
  * Throws {@link BlockShapeError} on a length mismatch.
  */
 export function blockFromArrays(info: SensorInfo, arrays: BlockArrays & { accMS2: ChannelInput; gyrRadS: ChannelInput }): InertialBlock;
+export function blockFromArrays(info: SensorInfo, arrays: BlockArrays & { accMS2: ChannelInput }): AccelBlock;
 export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBlock;
 export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBlock {
   const id = info.sensorId;
   const tS = toF64(arrays.tS);
   const n = tS.length;
   const block: BlockBuilder = { info, tS };
-  if ((arrays.accMS2 === undefined) !== (arrays.gyrRadS === undefined)) {
-    // A block with one inertial channel would look like an IMU to some stages and not to others.
-    throw new BlockShapeError(id, arrays.accMS2 === undefined ? 'accMS2' : 'gyrRadS', 3 * n, 0);
-  }
+  if (arrays.accMS2 === undefined && arrays.gyrRadS !== undefined) throw new GyroWithoutAccError(id, n);
   if (arrays.accMS2 !== undefined) block.accMS2 = channel(id, 'accMS2', arrays.accMS2, n, 3);
   if (arrays.gyrRadS !== undefined) block.gyrRadS = channel(id, 'gyrRadS', arrays.gyrRadS, n, 3);
   if (arrays.magUT !== undefined) block.magUT = channel(id, 'magUT', arrays.magUT, n, 3);
@@ -85,13 +97,11 @@ export function blockFromArrays(info: SensorInfo, arrays: BlockArrays): SampleBl
   return block;
 }
 
-/** Throw {@link BlockShapeError} unless every channel's length matches the sample count. */
+/** Throw {@link BlockShapeError} unless every channel's length matches the sample count (and gyr comes with acc). */
 export function checkBlockShape(b: SampleBlock): void {
   const n = b.tS.length;
   const id = b.info.sensorId;
-  if ((b.accMS2 === undefined) !== (b.gyrRadS === undefined)) {
-    throw new BlockShapeError(id, b.accMS2 === undefined ? 'accMS2' : 'gyrRadS', 3 * n, 0);
-  }
+  if (b.accMS2 === undefined && b.gyrRadS !== undefined) throw new GyroWithoutAccError(id, n);
   if (b.accMS2 && b.accMS2.length !== 3 * n) throw new BlockShapeError(id, 'accMS2', 3 * n, b.accMS2.length);
   if (b.gyrRadS && b.gyrRadS.length !== 3 * n) throw new BlockShapeError(id, 'gyrRadS', 3 * n, b.gyrRadS.length);
   if (b.magUT && b.magUT.length !== 3 * n) throw new BlockShapeError(id, 'magUT', 3 * n, b.magUT.length);

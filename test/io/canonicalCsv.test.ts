@@ -76,6 +76,21 @@ describe('canonical CSV reader', () => {
     expect(p.header!.sensors[0]!.channels.map((c) => c.channel)).toEqual(['tS', 'mag', 'quat']);
   });
 
+  it('reads an accelerometer-only file (Polar H10: t,ax,ay,az) into blocks without a gyroscope, units converted', () => {
+    const text = '# sensor: chest\n# device: Polar H10\nt[ms];az[g];ax[g];ay[g]\n0;1;0;0\n5;0,5;0,25;-0,125\n';
+    for (const blocks of [parseCanonicalCsv(text), parseByChar(text)]) {
+      const b = all(blocks);
+      expect(b.info).toMatchObject({ sensorId: 'chest', device: 'Polar H10' });
+      expect(b.gyrRadS).toBeUndefined();
+      expect(Array.from(b.tS)).toEqual([0, 0.005]);
+      expect(Array.from(b.accMS2!)).toEqual([0, 0, 9.80665, 0.25 * 9.80665, -0.125 * 9.80665, 0.5 * 9.80665]);
+    }
+    const p = new CanonicalCsvParser();
+    p.push(text);
+    p.finish();
+    expect(p.header!.sensors[0]!.channels.map((c) => c.channel)).toEqual(['tS', 'acc']);
+  });
+
   it('writes orientation-only blocks as t,qw,qx,qy,qz and reads them back bit for bit', () => {
     const info = { sensorId: 'pelvis', rateHz: 60 };
     const b = createBlock(info, 3, { inertial: false, quat: true });
@@ -90,8 +105,8 @@ describe('canonical CSV reader', () => {
     // Columns follow the blocks; a block without what the header promised is refused.
     expect(canonicalCsvText([createBlock(info, 1, { quat: true })]).split('\n')[2]).toBe('t[s],ax[m/s^2],ay[m/s^2],az[m/s^2],gx[rad/s],gy[rad/s],gz[rad/s],qw,qx,qy,qz');
     expect(() => canonicalCsvText([b, createBlock(info, 1)])).toThrow(/no quaternion data/);
-    expect(() => canonicalCsvText([createBlock(info, 1, { quat: true }), b])).toThrow(/no accelerometer\/gyroscope data but the file has ax…gz columns/);
-    expect(() => canonicalCsvText([createBlock(info, 1, { inertial: false, mag: true })])).toThrow(/needs accelerometer \+ gyroscope or quaternion columns/);
+    expect(() => canonicalCsvText([createBlock(info, 1, { quat: true }), b])).toThrow(/no accelerometer data but the file has ax,ay,az columns/);
+    expect(() => canonicalCsvText([createBlock(info, 1, { inertial: false, mag: true })])).toThrow(/needs accelerometer \(\+ gyroscope\) or quaternion columns/);
   });
 
   it.each([
@@ -200,10 +215,11 @@ describe('canonical CSV reader', () => {
 
 describe('canonical CSV errors name file, line and column', () => {
   const cases: [string, string, number, string | undefined, RegExp][] = [
-    ['missing required columns', '# c\nt,ax,ay,az,gx,gy\n0,0,0,0,0,0\n', 2, undefined, /missing required column gz/],
-    ['missing several', 't;ax;ay;az\n', 1, undefined, /missing required columns gx, gy, gz$/],
-    ['gyroscope without accelerometer', 't,gx,gy,gz,qw,qx,qy,qz\n', 1, undefined, /missing required columns ax, ay, az$/],
-    ['neither inertial nor quaternion', 't,mx,my,mz\n', 1, undefined, /missing required columns ax, ay, az, gx, gy, gz \(or qw, qx, qy, qz for an orientation-only recording\)/],
+    ['incomplete gyroscope', '# c\nt,ax,ay,az,gx,gy\n0,0,0,0,0,0\n', 2, undefined, /incomplete gyroscope columns: have gx, gy, missing gz/],
+    ['incomplete accelerometer', 't;ax;ay\n', 1, undefined, /incomplete accelerometer columns: have ax, ay, missing az$/],
+    ['accelerometer-only header, no rows', 't;ax;ay;az\n', 1, undefined, /no data rows after the header/],
+    ['gyroscope without accelerometer', 't,gx,gy,gz,qw,qx,qy,qz\n', 1, undefined, /missing required columns ax, ay, az \(gyroscope columns need accelerometer columns\)$/],
+    ['neither inertial nor quaternion', 't,mx,my,mz\n', 1, undefined, /missing required columns ax, ay, az \(with or without gx, gy, gz; or qw, qx, qy, qz for an orientation-only recording\)/],
     ['no time', 'qw,qx,qy,qz\n', 1, undefined, /missing required column t$/],
     ['incomplete quaternion', 't,qw,qx,qy\n', 1, undefined, /incomplete quaternion columns: have qw, qx, qy, missing qz/],
     ['unknown unit', '\n\nt,ax[furlong],ay,az,gx,gy,gz\n', 3, 'ax', /unknown acceleration unit 'furlong'/],

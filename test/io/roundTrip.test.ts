@@ -30,13 +30,14 @@ const sensorInfo: fc.Arbitrary<SensorInfo> = fc
 /** Doubles of every kind: NaN, ±Infinity, −0, subnormals, huge and tiny values. */
 const values = (n: number) => fc.float64Array({ minLength: n, maxLength: n });
 
-function blocksArb(info: SensorInfo, mag: boolean, quat: boolean): fc.Arbitrary<SampleBlock[]> {
+/** Blocks of one sensor; `gyr: false` makes accelerometer-only blocks (Polar H10). */
+function blocksArb(info: SensorInfo, mag: boolean, quat: boolean, gyr = true): fc.Arbitrary<SampleBlock[]> {
   const one = fc.integer({ min: 0, max: 12 }).chain((n) =>
     fc.record({ t: values(n), acc: values(3 * n), gyr: values(3 * n), mag: values(3 * n), quat: values(4 * n) }).map((r) => {
-      const b = createBlock(info, n, { mag, quat });
+      const b: SampleBlock = createBlock(info, n, { gyr, mag, quat });
       b.tS.set(r.t);
       b.accMS2!.set(r.acc);
-      b.gyrRadS!.set(r.gyr);
+      if (gyr) b.gyrRadS!.set(r.gyr);
       if (mag) b.magUT!.set(r.mag);
       if (quat) b.quat!.set(r.quat);
       return b;
@@ -46,8 +47,8 @@ function blocksArb(info: SensorInfo, mag: boolean, quat: boolean): fc.Arbitrary<
 }
 
 const recording = fc
-  .record({ info: sensorInfo, mag: fc.boolean(), quat: fc.boolean() })
-  .chain(({ info, mag, quat }) => blocksArb(info, mag, quat).map((blocks) => ({ info, mag, quat, blocks })));
+  .record({ info: sensorInfo, mag: fc.boolean(), quat: fc.boolean(), gyr: fc.boolean() })
+  .chain(({ info, mag, quat, gyr }) => blocksArb(info, mag, quat, gyr).map((blocks) => ({ info, mag, quat, gyr, blocks })));
 
 function splitAt<T extends { length: number; slice(a: number, b?: number): T }>(x: T, cuts: number[]): T[] {
   const points = [...new Set(cuts.map((c) => c % (x.length + 1)))].sort((a, b) => a - b);
@@ -107,12 +108,41 @@ describe('canonical CSV round trip', () => {
           const got = concatBlocks(out).block;
           expectSameBits(got.tS, expected.tS);
           expectSameBits(got.accMS2!, expected.accMS2!);
-          expectSameBits(got.gyrRadS!, expected.gyrRadS!);
+          expectSameBits(got.gyrRadS, expected.gyrRadS);
           expectSameBits(got.magUT, expected.magUT);
           expectSameBits(got.quat, expected.quat);
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('accelerometer-only blocks (Polar H10) are written as t,ax,ay,az and read back bit for bit, without a gyroscope', () => {
+    const accOnly = fc
+      .record({ info: sensorInfo, mag: fc.boolean() })
+      .chain(({ info, mag }) => blocksArb(info, mag, false, false).map((blocks) => ({ info, mag, blocks })));
+    fc.assert(
+      fc.property(accOnly, fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 1, max: 9 }), ({ info, mag, blocks }, cuts, blockSize) => {
+        const text = canonicalCsvText(blocks);
+        const header = text.split('\n').find((l) => !l.startsWith('#'))!;
+        expect(header).toBe(mag ? 't[s],ax[m/s^2],ay[m/s^2],az[m/s^2],mx[uT],my[uT],mz[uT]' : 't[s],ax[m/s^2],ay[m/s^2],az[m/s^2]');
+        const p = new CanonicalCsvParser({ file: 'h10.csv', blockSize });
+        const out: SampleBlock[] = [];
+        for (const part of splitAt(text, cuts)) out.push(...p.push(part));
+        out.push(...p.finish());
+        expect(p.headerRow).toMatchObject({ hasAcc: true, hasGyr: false, hasInertial: false });
+        for (const b of out) {
+          expect(b.info).toEqual(info);
+          expect(b.gyrRadS).toBeUndefined();
+        }
+        const expected = concatBlocks(blocks).block;
+        const got = concatBlocks(out).block;
+        expectSameBits(got.tS, expected.tS);
+        expectSameBits(got.accMS2, expected.accMS2);
+        expectSameBits(got.gyrRadS, undefined);
+        expectSameBits(got.magUT, expected.magUT);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -143,8 +173,12 @@ describe('canonical CSV round trip', () => {
     expect(() => canonicalCsvText([createBlock({ sensorId: 'a', extra: { sensor: 'x' } }, 1)])).toThrow(/clashes/);
     expect(() => canonicalCsvText([createBlock({ sensorId: 'a', rateHz: -1 }, 1)])).toThrow(/rateHz/);
     expect(() => new CanonicalCsvWriter(info, { mag: false, quat: false }, { delimiter: '|' as ',' })).toThrow(RecordingWriteError);
-    // Dropping channels on request is allowed.
+    // Dropping channels on request is allowed; asking for a gyroscope an H10 block lacks is not.
     expect(canonicalCsvText([a], { mag: false })).not.toContain('mx');
+    expect(canonicalCsvText([a], { gyr: false })).not.toContain('gx');
+    expect(() => canonicalCsvText([createBlock(info, 1, { gyr: false })], { gyr: true })).toThrow(/no gyroscope data but the file has gx,gy,gz columns/);
+    expect(() => canonicalCsvText([createBlock(info, 1, { gyr: false }), createBlock(info, 1)])).not.toThrow(); // gyro dropped to fit the file
+    expect(() => canonicalCsvText([createBlock(info, 1), createBlock(info, 1, { gyr: false })])).toThrow(/no gyroscope data/);
   });
 });
 

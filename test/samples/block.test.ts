@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACC_ONLY_HINT,
   MissingChannelError,
+  isAccel,
+  isAccelOnly,
+  requireAccel,
   concatBlocks,
   createBlock,
   isInertial,
@@ -8,6 +12,7 @@ import {
   requireOrientation,
   sliceBlock,
   type InertialBlock,
+  type SampleBlock,
 } from '../../src/samples/block';
 
 const info = { sensorId: 's' };
@@ -67,5 +72,45 @@ describe('SampleBlock helpers', () => {
     const { block } = concatBlocks([a, b]);
     expect(block.magUT).toBeUndefined();
     expect(() => concatBlocks([])).toThrow(RangeError);
+  });
+
+  it('accelerometer-only blocks (Polar H10): created with gyr: false, refused by fusion with the H10 hint', () => {
+    const h = createBlock({ sensorId: 'chest' }, 3, { gyr: false, mag: true });
+    expect(h.accMS2.length).toBe(9);
+    expect(h.gyrRadS).toBeUndefined();
+    expect(h.magUT!.length).toBe(9);
+    expect([isAccel(h), isAccelOnly(h), isInertial(h)]).toEqual([true, true, false]);
+    expect(requireAccel(h, 'inclination').accMS2).toBe(h.accMS2);
+    let err: unknown;
+    try {
+      requireInertial(h, 'fusion');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MissingChannelError);
+    expect(err).toMatchObject({ sensorId: 'chest', channel: 'gyr', stage: 'fusion', hint: ACC_ONLY_HINT });
+    expect((err as Error).message).toBe(`fusion: sensor 'chest' has no gyr channel — ${ACC_ONLY_HINT}`);
+    expect((err as Error).message).toMatch(/accelerometer-only sensor \(such as the Polar H10\)/);
+    const o = createBlock(info, 1, { inertial: false, quat: true });
+    expect([isAccel(o), isAccelOnly(o)]).toEqual([false, false]);
+    expect(() => requireAccel(o, 'inclination')).toThrow("inclination: sensor 's' has no acc channel");
+    // A full IMU is not accelerometer-only.
+    expect(isAccelOnly(createBlock(info, 1))).toBe(false);
+  });
+
+  it('concatBlocks keeps accelerometer-only channels, and keeps acc only when some blocks lack a gyroscope', () => {
+    const h1 = createBlock(info, 2, { gyr: false });
+    const h2 = createBlock(info, 1, { gyr: false });
+    h1.accMS2.set([1, 2, 3, 4, 5, 6]);
+    h2.accMS2.set([7, 8, 9]);
+    const { block } = concatBlocks([h1, h2]);
+    expect(Array.from(block.accMS2)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(block.gyrRadS).toBeUndefined();
+    const full = ramp(2, 0);
+    const mixed = concatBlocks<SampleBlock>([full, h2]).block;
+    expect(Array.from(mixed.accMS2!)).toEqual([0, 0, 0, 1, 1, 1, 7, 8, 9]);
+    expect(mixed.gyrRadS).toBeUndefined();
+    expect(mixed.magUT).toBeUndefined();
+    expect(sliceBlock(block, 1, 2).gyrRadS).toBeUndefined();
   });
 });

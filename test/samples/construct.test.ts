@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAT_GYR } from '../../src/samples/block';
-import { blockDurationS, blockFromArrays, checkBlockShape } from '../../src/samples/construct';
+import { GyroWithoutAccError, blockDurationS, blockFromArrays, checkBlockShape } from '../../src/samples/construct';
 import { BlockShapeError } from '../../src/samples/errors';
 
 const info = { sensorId: 'shank', rateHz: 100 };
@@ -45,6 +45,34 @@ describe('blockFromArrays', () => {
     expect(() => blockFromArrays(info, { tS: [0], accMS2: [0, 0, 0], gyrRadS: [0, 0, 0], quat: [1, 0, 0] })).toThrow(BlockShapeError);
     expect(() => blockFromArrays(info, { tS: [0], accMS2: [0, 0, 0], gyrRadS: [0, 0, 0], saturated: [0, 0] })).toThrow(BlockShapeError);
     expect(() => blockFromArrays(info, { tS: [0], accMS2: [0, 0, 0], gyrRadS: [0, 0, 0], gapBeforeS: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('blockFromArrays: accelerometer without gyroscope', () => {
+  it('accepts acc without gyr (Polar H10) and checks its length', () => {
+    const h = blockFromArrays({ sensorId: 'chest' }, { tS: [0, 0.005], accMS2: [[0, 0, 9.8], [0.1, 0, 9.7]] });
+    expect(Array.from(h.accMS2)).toEqual([0, 0, 9.8, 0.1, 0, 9.7]);
+    expect(h.gyrRadS).toBeUndefined();
+    expect(() => checkBlockShape(h)).not.toThrow();
+    expect(() => blockFromArrays(info, { tS: [0, 1], accMS2: [0, 0, 0] })).toThrow(/accMS2 has length 3, expected 6/);
+  });
+
+  it('refuses gyr without acc with a typed error that says so', () => {
+    for (const run of [
+      () => blockFromArrays(info, { tS: [0, 1], gyrRadS: new Float64Array(6) }),
+      () => checkBlockShape({ info, tS: new Float64Array(2), gyrRadS: new Float64Array(6) }),
+    ]) {
+      let err: unknown;
+      try {
+        run();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(GyroWithoutAccError);
+      expect(err).toBeInstanceOf(BlockShapeError);
+      expect(err).toMatchObject({ sensorId: 'shank', field: 'accMS2', expectedLength: 6, actualLength: 0 });
+      expect((err as Error).message).toBe('shank: gyrRadS given without accMS2 (a block may have acc without gyr, not gyr without acc)');
+    }
   });
 });
 

@@ -73,7 +73,8 @@ function firstNonFinite(b: SampleBlock): string | null {
 function shapeProblem(b: SampleBlock): string | null {
   const n = b.tS.length;
   if (n === 0) return 'empty block';
-  if ((b.accMS2 === undefined) !== (b.gyrRadS === undefined)) return 'block with only one of acc/gyr';
+  // Accelerometer-only sensors (Polar H10) are fine; a gyroscope without one is a driver bug.
+  if (b.accMS2 === undefined && b.gyrRadS !== undefined) return 'gyrRadS without accMS2';
   if (b.accMS2 && b.accMS2.length !== 3 * n) return 'accMS2 length';
   if (b.gyrRadS && b.gyrRadS.length !== 3 * n) return 'gyrRadS length';
   if (b.magUT && b.magUT.length !== 3 * n) return 'magUT length';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SampleBlock } from '../../samples/block';
-import { CanonicalCsvWriter, formatCanonicalCsvAsync } from '../canonicalCsvWriter';
+import { CanonicalCsvWriter, canonicalChannelsOf, formatCanonicalCsvAsync } from '../canonicalCsvWriter';
 import type { CanonicalCsvWriterOptions } from '../canonicalCsvWriter';
 import { RecordingWriteError } from '../errors';
 import { TextSink } from './textSink';
@@ -62,15 +62,7 @@ export async function writeRecordingDirectory(
         let stem = base;
         for (let k = 2; stems.has(stem.toLowerCase()); k++) stem = `${base}_${k}`;
         stems.add(stem.toLowerCase());
-        const writer = new CanonicalCsvWriter(
-          b.info,
-          {
-            inertial: options.inertial ?? (b.accMS2 !== undefined && b.gyrRadS !== undefined),
-            mag: options.mag ?? b.magUT !== undefined,
-            quat: options.quat ?? b.quat !== undefined,
-          },
-          options,
-        );
+        const writer = new CanonicalCsvWriter(b.info, canonicalChannelsOf(b, options), options);
         const path = join(dir, `${stem}.csv`);
         o = { writer, sink: new TextSink(path), samples: 0, path };
         open.set(id, o);
