@@ -1,8 +1,10 @@
 /**
- * Polar PMD driver (Verity Sense; OH1; H10 has no gyroscope): starts ACC + GYRO (and
- * optionally MAG) streams and decodes their frames into blocks. ACC and GYRO arrive in
- * separate frames with their own sensor timestamps; they are paired by time (a block holds
- * both). MAG, at its own rate, becomes separate magnetometer-only blocks with sensor id
+ * Polar PMD driver (Verity Sense, OH1, H10). With a gyroscope it starts ACC + GYRO (and
+ * optionally MAG) streams: ACC and GYRO arrive in separate frames with their own sensor
+ * timestamps and are paired by time (a block holds both). A device without GYRO in its
+ * feature bitmap (the H10 chest strap) streams accelerometer-only blocks instead (`gyrRadS`
+ * absent): recordable and usable for gravity-based measures, refused by fusion with a typed
+ * error. MAG, at its own rate, becomes separate magnetometer-only blocks with sensor id
  * `<sensorId>.mag`.
  */
 import { createBlock } from '../../samples/block';
@@ -32,15 +34,23 @@ import {
   pmdStartCommand,
   pmdStopCommand,
 } from './polarPmdProtocol';
-import type { PmdResponse, PmdSettings, PmdStreamSettings } from './polarPmdProtocol';
+import type { PmdFeatures, PmdResponse, PmdSettings, PmdStreamSettings } from './polarPmdProtocol';
 import { SensorClock, SensorTimeline } from './sensorTimeline';
 import type { BleRequestOptions } from './transport';
 
 export interface PolarPmdOptions extends BleSensorOptions {
-  /** Accelerometer: default 52 Hz, 16 bit, ±8 g. */
+  /**
+   * Accelerometer: default 52 Hz, 16 bit, ±8 g with a gyroscope ({@link POLAR_ACC_DEFAULT});
+   * 200 Hz, 16 bit, ±8 g accelerometer-only ({@link POLAR_H10_ACC_DEFAULT}, the H10's own default).
+   */
   acc?: PmdStreamSettings;
-  /** Gyroscope (range in deg/s): default 52 Hz, 16 bit, ±2000 deg/s. Same rate as the accelerometer. */
-  gyro?: PmdStreamSettings;
+  /**
+   * Gyroscope (range in deg/s), at the accelerometer's rate: default 16 bit, ±2000 deg/s.
+   * Unset: decided at `start` by the device's feature bitmap — GYRO offered gives acc + gyro
+   * blocks, none (Polar H10) gives accelerometer-only blocks. Given: required (a device
+   * without GYRO is refused). `false`: accelerometer-only, e.g. to decode replayed H10 frames.
+   */
+  gyro?: PmdStreamSettings | false;
   /** Magnetometer (range in gauss), e.g. `{ sampleRateHz: 50, resolutionBits: 16, range: 50 }`. Default off. */
   mag?: PmdStreamSettings | false;
   /** Ask the device which settings it accepts before starting, and refuse unsupported ones. Default true. */
@@ -55,6 +65,11 @@ export interface PolarPmdOptions extends BleSensorOptions {
 
 export const POLAR_ACC_DEFAULT: PmdStreamSettings = { sampleRateHz: 52, resolutionBits: 16, range: 8 };
 export const POLAR_GYRO_DEFAULT: PmdStreamSettings = { sampleRateHz: 52, resolutionBits: 16, range: 2000 };
+/** Polar H10 ACC as in sensors.md's start-command example (the device also offers 25/50/100 Hz and ±2/4 g). */
+export const POLAR_H10_ACC_DEFAULT: PmdStreamSettings = { sampleRateHz: 200, resolutionBits: 16, range: 8 };
+
+/** `acc+gyro`: paired inertial blocks; `acc`: accelerometer-only blocks (no gyroscope on the device, or `gyro: false`). */
+export type PolarPmdMode = 'acc+gyro' | 'acc';
 
 interface Stream {
   readonly name: 'acc' | 'gyro' | 'mag';
@@ -70,14 +85,16 @@ function responseFor(op: number, type: number) {
 
 export class PolarPmdDriver extends BleDriverBase {
   readonly driverName = 'polar-pmd';
-  readonly info: SensorInfo;
-  readonly magInfo: SensorInfo | null;
   readonly requestOptions: BleRequestOptions = { filters: [{ namePrefix: 'Polar' }], optionalServices: [PMD_SERVICE] };
 
+  private readonly options: PolarPmdOptions;
   private readonly clock = new SensorClock();
-  private readonly streams: Stream[];
-  private readonly pairer: InertialPairer;
-  private readonly periodS: number;
+  private streams: Stream[] = [];
+  private pairer: InertialPairer = new InertialPairer({ by: 'time', periodS: 1 });
+  private periodS = 1;
+  private currentMode: PolarPmdMode = 'acc+gyro';
+  private currentInfo!: SensorInfo;
+  private currentMagInfo: SensorInfo | null = null;
   /** First frame timestamp, ns: sensor seconds are counted from it (keeps float precision). */
   private originNs: bigint | null = null;
   private lastPairTS = NaN;
@@ -86,30 +103,77 @@ export class PolarPmdDriver extends BleDriverBase {
 
   constructor(options: PolarPmdOptions = {}) {
     super();
-    const acc = options.acc ?? POLAR_ACC_DEFAULT;
-    const gyro = options.gyro ?? POLAR_GYRO_DEFAULT;
-    if (acc.sampleRateHz !== gyro.sampleRateHz) {
-      throw new BleConfigError('polar-pmd', `ACC (${acc.sampleRateHz} Hz) and GYRO (${gyro.sampleRateHz} Hz) must run at one rate: a block holds both`);
-    }
-    for (const [name, s] of [['acc', acc], ['gyro', gyro], ['mag', options.mag || undefined]] as const) {
+    for (const [name, s] of [['acc', options.acc], ['gyro', options.gyro || undefined], ['mag', options.mag || undefined]] as const) {
       if (s && !(s.sampleRateHz > 0 && s.resolutionBits >= 1 && s.resolutionBits <= 32)) {
         throw new BleConfigError('polar-pmd', `${name}: sampleRateHz must be > 0 and resolutionBits 1–32`);
       }
     }
-    this.periodS = 1 / acc.sampleRateHz;
+    if (options.acc && options.gyro && options.acc.sampleRateHz !== options.gyro.sampleRateHz) {
+      throw new BleConfigError('polar-pmd', `ACC (${options.acc.sampleRateHz} Hz) and GYRO (${options.gyro.sampleRateHz} Hz) must run at one rate: a block holds both`);
+    }
+    this.options = options;
     this.checkSettings = options.checkSettings ?? true;
+    // Until `start` reads the device's features, an unset gyro means acc + gyro (Verity Sense).
+    this.configure(options.gyro === false ? 'acc' : 'acc+gyro');
+  }
+
+  /** Sensor id, nominal rate (of the mode in use) and model, copied into every block. */
+  get info(): SensorInfo {
+    return this.currentInfo;
+  }
+
+  /** Info of the magnetometer-only blocks, or null without MAG. */
+  get magInfo(): SensorInfo | null {
+    return this.currentMagInfo;
+  }
+
+  /** What the blocks hold: decided by `gyro` or, when unset, by the device's feature bitmap at `start`. */
+  get mode(): PolarPmdMode {
+    return this.currentMode;
+  }
+
+  /** The settings of each stream this driver starts, in start order. */
+  streamSettings(): Readonly<Record<string, PmdStreamSettings>> {
+    return Object.fromEntries(this.streams.map((s) => [s.name, s.settings]));
+  }
+
+  /** Build the streams of a mode; the defaults depend on it (200 Hz ACC alone, 52 Hz with GYRO). */
+  private configure(mode: PolarPmdMode): void {
+    const o = this.options;
+    const gyroOpt = o.gyro || undefined;
+    const acc = o.acc ?? (mode === 'acc' ? POLAR_H10_ACC_DEFAULT : { ...POLAR_ACC_DEFAULT, sampleRateHz: gyroOpt?.sampleRateHz ?? POLAR_ACC_DEFAULT.sampleRateHz });
     const stream = (name: Stream['name'], type: number, settings: PmdStreamSettings): Stream => ({
       name,
       type,
       settings,
       timeline: new SensorTimeline(settings.sampleRateHz, this.clock, 1e-6),
-      factor: options.factors?.[name] ?? 1,
+      factor: o.factors?.[name] ?? 1,
     });
-    this.streams = [stream('acc', PMD_MEASUREMENT.ACC, acc), stream('gyro', PMD_MEASUREMENT.GYRO, gyro)];
-    if (options.mag) this.streams.push(stream('mag', PMD_MEASUREMENT.MAG, options.mag));
+    this.streams = [stream('acc', PMD_MEASUREMENT.ACC, acc)];
+    if (mode === 'acc+gyro') this.streams.push(stream('gyro', PMD_MEASUREMENT.GYRO, gyroOpt ?? { ...POLAR_GYRO_DEFAULT, sampleRateHz: acc.sampleRateHz }));
+    if (o.mag) this.streams.push(stream('mag', PMD_MEASUREMENT.MAG, o.mag));
+    this.currentMode = mode;
+    this.periodS = 1 / acc.sampleRateHz;
     this.pairer = new InertialPairer({ by: 'time', periodS: this.periodS });
-    this.info = sensorInfo(this.driverName, options, acc.sampleRateHz, 'Polar PMD');
-    this.magInfo = options.mag ? { ...this.info, sensorId: `${this.info.sensorId}.mag`, rateHz: options.mag.sampleRateHz } : null;
+    this.currentInfo = sensorInfo(this.driverName, o, acc.sampleRateHz, 'Polar PMD');
+    this.currentMagInfo = o.mag ? { ...this.currentInfo, sensorId: `${this.currentInfo.sensorId}.mag`, rateHz: o.mag.sampleRateHz } : null;
+    this.clock.reset();
+    this.originNs = null;
+    this.lastPairTS = NaN;
+  }
+
+  /** The mode for a device with these features; throws BleConfigError when the device lacks what was asked for. */
+  private modeFor(features: PmdFeatures): PolarPmdMode {
+    if (!features.acc) throw new BleConfigError(this.driverName, 'device does not offer ACC (feature bitmap without 0x04)');
+    if (this.options.gyro === false) return 'acc';
+    if (this.options.gyro === undefined) return features.gyro ? 'acc+gyro' : 'acc';
+    if (!features.gyro) {
+      throw new BleConfigError(
+        this.driverName,
+        'device does not offer GYRO (a Polar H10 has only ACC): leave `gyro` unset or pass `gyro: false` to stream accelerometer-only blocks',
+      );
+    }
+    return 'acc+gyro';
   }
 
   /** The factor in use per stream (from the device's answers; 1 until one arrives). */
@@ -123,11 +187,10 @@ export class PolarPmdDriver extends BleDriverBase {
     await link.subscribe(PMD_SERVICE, PMD_DATA);
     const features = parsePmdFeatures(await link.read(PMD_SERVICE, PMD_CONTROL));
     if (!features) throw new BleConfigError(this.driverName, 'control point returned no feature bitmap');
+    const mode = this.modeFor(features);
+    if (mode !== this.currentMode) this.configure(mode);
     for (const s of this.streams) {
-      if (!features[s.name]) {
-        const hint = s.name === 'gyro' ? ' (Polar H10 has only ACC; a block needs acc and gyro — use decodePmdSamples for acc-only frames)' : '';
-        throw new BleConfigError(this.driverName, `device does not offer ${s.name.toUpperCase()}${hint}`);
-      }
+      if (!features[s.name]) throw new BleConfigError(this.driverName, `device does not offer ${s.name.toUpperCase()}`);
     }
     this.started = [];
     for (const s of this.streams) {
@@ -215,11 +278,13 @@ export class PolarPmdDriver extends BleDriverBase {
     if (placed.kind === 'dropped') {
       problems.push(this.streamProblem('dropped', s.name, { missingSamples: placed.missingSamples, gapS: placed.gapBeforeS }));
     }
-    if (s.name === 'mag') {
+    if (s.name === 'mag' || this.currentMode === 'acc') {
+      // One stream per block: nothing to pair, so a late frame is reported and kept.
       if (placed.kind === 'out-of-order') problems.push(this.streamProblem('out-of-order', s.name));
-      const b: BlockBuilder = createBlock(this.magInfo!, decoded.n, { inertial: false, mag: true });
+      const b: BlockBuilder =
+        s.name === 'mag' ? createBlock(this.currentMagInfo!, decoded.n, { inertial: false, mag: true }) : createBlock(this.currentInfo, decoded.n, { gyr: false });
       b.tS.set(placed.tS!);
-      b.magUT!.set(decoded.xyz);
+      (s.name === 'mag' ? b.magUT! : b.accMS2!).set(decoded.xyz);
       if (placed.gapBeforeS > 0) b.gapBeforeS = placed.gapBeforeS;
       return b;
     }
@@ -239,7 +304,7 @@ export class PolarPmdDriver extends BleDriverBase {
     const unpaired = this.pairer.takeUnpaired();
     if (unpaired > 0) problems.push(this.streamProblem('unpaired', 'acc+gyro', { samples: unpaired }));
     if (!pairs) return null;
-    const b = pairsToBlock(this.info, pairs, this.lastPairTS, this.periodS);
+    const b = pairsToBlock(this.currentInfo, pairs, this.lastPairTS, this.periodS);
     this.lastPairTS = pairs.tS[pairs.tS.length - 1]!;
     return b;
   }

@@ -95,9 +95,11 @@ describe('replay: Polar PMD', () => {
 
   it('refuses a start the device rejects, and a device without a gyroscope', async () => {
     await expect(replay(polarCapture(1, 9, { startStatus: 8 }).fake(), new PolarPmdDriver())).rejects.toThrow(/invalid sample rate/);
+    // Asking for a gyroscope on a device without one (an H10) is refused before any command; unset, it streams acc only (polarH10.test.ts).
     const h10 = new CaptureBuilder('Polar H10 1234').service(PMD_SERVICE, PMD_CONTROL, PMD_DATA).read(PMD_CONTROL, [0x0f, 0x05]).fake();
-    await expect(replay(h10, new PolarPmdDriver())).rejects.toThrow(BleConfigError);
+    await expect(replay(h10, new PolarPmdDriver({ gyro: { sampleRateHz: 52, resolutionBits: 16, range: 2000 } }))).rejects.toThrow(BleConfigError);
     expect(h10.isConnected).toBe(false);
+    expect(h10.writes).toEqual([]);
     await expect(replay(polarCapture(1, 9).fake(), new PolarPmdDriver({ acc: { sampleRateHz: 52, resolutionBits: 16, range: 4 } }))).rejects.toThrow(/range 4 is not offered .*8, 16/);
   });
 });
