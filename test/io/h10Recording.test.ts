@@ -9,6 +9,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GravityTilt, TILT_NOT_AT_REST, referenceUpFromRest } from '../../src/kinematics/gravityTilt';
+import * as quat from '../../src/math/quat';
 import { connectSensor } from '../../src/io/ble/connect';
 import type { BleProblem } from '../../src/io/ble/errors';
 import { PolarPmdDriver } from '../../src/io/ble/polarPmd';
@@ -18,7 +20,7 @@ import { readSession } from '../../src/io/node/session';
 import { writeRecordingDirectory } from '../../src/io/node/writeRecording';
 import { MemoryCsvSink } from '../../src/pipeline/sinks';
 import { ACC_ONLY_HINT, MissingChannelError, concatBlocks, requireInertial } from '../../src/samples/block';
-import type { SampleBlock } from '../../src/samples/block';
+import type { AccelBlock, SampleBlock } from '../../src/samples/block';
 import { resampleBlock } from '../../src/samples/resample';
 import { uniformGrid } from '../../src/samples/rate';
 import { STANDARD_GRAVITY_MS2 } from '../../src/samples/units';
@@ -103,6 +105,7 @@ describe('Polar H10 recording (simulated chest, replayed over the fake transport
     // Session times keep the sensor's spacing (one offset for the whole stream).
     let maxDtErrS = 0;
     for (let k = 0; k < samples; k++) maxDtErrS = Math.max(maxDtErrS, Math.abs(b.tS[k]! - b.tS[0]! - (truth.tS[k]! - truth.tS[0]!)));
+    console.info(`H10 replay vs simulator: max |acc error| ${maxErrMS2.toExponential(3)} m/s² (half LSB ${HALF_LSB_MS2.toExponential(3)}), max time-spacing error ${maxDtErrS.toExponential(2)} s`);
     expect(maxDtErrS).toBeLessThan(1e-6);
   });
 
@@ -141,5 +144,30 @@ describe('Polar H10 recording (simulated chest, replayed over the fake transport
     expect(err).toBeInstanceOf(MissingChannelError);
     expect(err).toMatchObject({ sensorId: 'chest', channel: 'gyr', stage: 'orientation fusion', hint: ACC_ONLY_HINT });
     expect((err as Error).message).toContain('Polar H10');
+  });
+
+  it('gives a useful number without a gyroscope: chest tilt from gravity follows the simulated lean', () => {
+    const b = concatBlocks(parseCanonicalCsv(mem.text('chest'))).block as AccelBlock;
+    const t0 = b.tS[0]!;
+    const tilt = new GravityTilt({ referenceUp: referenceUpFromRest(b, t0, t0 + 1.5) });
+    const out = new Float64Array(b.tS.length);
+    const flags = new Uint8Array(b.tS.length);
+    tilt.updateBlock(b, out, flags);
+    const up = (k: number) => quat.rotateInverse(new Float64Array(3), truth.quat.subarray(4 * k, 4 * k + 4), [0, 0, 1]);
+    const u0 = up(0);
+    let sq = 0, used = 0, maxTrueDeg = 0;
+    for (let k = 0; k < out.length; k++) {
+      if (flags[k]! & TILT_NOT_AT_REST) continue;
+      const u = up(k);
+      const trueDeg = (Math.acos(Math.min(1, u[0]! * u0[0]! + u[1]! * u0[1]! + u[2]! * u0[2]!)) * 180) / Math.PI;
+      maxTrueDeg = Math.max(maxTrueDeg, trueDeg);
+      sq += (out[k]! - trueDeg) ** 2;
+      used++;
+    }
+    const rmsDeg = Math.sqrt(sq / used);
+    console.info(`H10 chest tilt vs truth: rms ${rmsDeg.toFixed(3)}°, true tilt up to ${maxTrueDeg.toFixed(1)}°, ${used}/${out.length} samples at rest`);
+    expect(maxTrueDeg).toBeGreaterThan(10);
+    expect(used / out.length).toBeGreaterThan(0.8);
+    expect(rmsDeg).toBeLessThan(2);
   });
 });
