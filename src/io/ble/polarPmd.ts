@@ -117,7 +117,10 @@ export class PolarPmdDriver extends BleDriverBase {
     this.configure(options.gyro === false ? 'acc' : 'acc+gyro');
   }
 
-  /** Sensor id, nominal rate (of the mode in use) and model, copied into every block. */
+  /**
+   * Sensor id, nominal rate and model, copied into every block. With `gyro` unset the rate is
+   * provisional (52 Hz, acc + gyro) until `start` has read the device's features.
+   */
   get info(): SensorInfo {
     return this.currentInfo;
   }
