@@ -17,7 +17,7 @@ import { PolarPmdDriver } from '../../src/io/ble/polarPmd';
 import { PMD_CONTROL, PMD_DATA, PMD_SERVICE } from '../../src/io/ble/polarPmdProtocol';
 import { parseCanonicalCsv } from '../../src/io/canonicalCsv';
 import { readSession } from '../../src/io/node/session';
-import { writeRecordingDirectory } from '../../src/io/node/writeRecording';
+import { writeRecording, writeRecordingDirectory } from '../../src/io/node/writeRecording';
 import { MemoryCsvSink } from '../../src/pipeline/sinks';
 import { ACC_ONLY_HINT, MissingChannelError, concatBlocks, requireInertial } from '../../src/samples/block';
 import type { AccelBlock, SampleBlock } from '../../src/samples/block';
@@ -86,6 +86,7 @@ describe('Polar H10 recording (simulated chest, replayed over the fake transport
     await fake.whenDone();
     await Promise.all(writes);
     await writeRecordingDirectory(dir, live);
+    await writeRecording(join(dir, 'single.csv'), live);
   });
   afterAll(async () => {
     live = [];
@@ -113,6 +114,7 @@ describe('Polar H10 recording (simulated chest, replayed over the fake transport
     const streamed = concatBlocks(live).block;
     const fileText = await readFile(join(dir, 'chest.csv'), 'utf8');
     expect(mem.text('chest')).toBe(fileText);
+    expect(await readFile(join(dir, 'single.csv'), 'utf8')).toBe(fileText);
     expect(fileText.split('\n').slice(0, 5)).toEqual(['# sensor: chest', '# placement: sternum', '# rate_hz: 200', '# device: Polar PMD', 't[s],ax[m/s^2],ay[m/s^2],az[m/s^2]']);
     const back = concatBlocks(parseCanonicalCsv(fileText, { file: 'chest.csv' })).block;
     expect(back.info).toEqual(streamed.info);
@@ -120,6 +122,7 @@ describe('Polar H10 recording (simulated chest, replayed over the fake transport
     expect(Array.from(back.tS)).toEqual(Array.from(streamed.tS));
     expect(Array.from(back.accMS2!)).toEqual(Array.from(streamed.accMS2!));
     // The session reader (CLI path) sees an accelerometer-only recording.
+    await rm(join(dir, 'single.csv'));
     const session = await readSession(dir);
     const rec = session.recordings.find((r) => r.sensorId === 'chest')!;
     expect(rec.channels.map((c) => c.channel)).toEqual(['tS', 'acc']);
