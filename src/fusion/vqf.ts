@@ -188,6 +188,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     } else {
       this.oldLp.set(c.magNormDipLp);
       setMagCoefficients(c, p, tsS);
+      if (s.magSkip >= c.magDecimation) s.magSkip = 0;
       if (adapt) adaptLowPassState(s.magDist.normDipLpState, 2, this.oldLp, c.magNormDipLp);
     }
   }
@@ -413,6 +414,11 @@ export class Vqf implements OrientationFilter<VqfState> {
     }
     if ((mx === 0 && my === 0 && mz === 0) || !p.magEnabled) return false;
     this.trackRate(MAG);
+    if (s.magSkip > 0) {
+      s.magSkip--;
+      return true;
+    }
+    s.magSkip = c.magDecimation - 1;
     if (!this.q6Valid) {
       multiply(this.q6, s.accQuat, s.gyrQuat);
       this.q6Valid = true;

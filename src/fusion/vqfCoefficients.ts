@@ -30,6 +30,13 @@ export interface VqfCoefficients {
   /** Rest detection low-passes of the gyroscope (gyrTsS) and accelerometer (accTsS). */
   readonly restGyrLp: LowPassCoefficients;
   readonly restAccLp: LowPassCoefficients;
+  /**
+   * The magnetometer is fused on every `magDecimation`-th sample (at ≤ ~100 Hz): the heading
+   * correction acts over `tauMagS` (seconds), so faster updates add cost, not accuracy; this
+   * step and the disturbance check were a fifth of a 9D update at BROAD's 286 Hz. `magTsS` is
+   * the period of the fused samples.
+   */
+  magDecimation: number;
   /** Low-pass of the current field norm and dip (magTsS). */
   readonly magNormDipLp: LowPassCoefficients;
   /** Heading correction gain per magnetometer sample, 1 − exp(−Ts/τ). */
@@ -65,6 +72,7 @@ export function createVqfCoefficients(): VqfCoefficients {
     biasLp: createLowPassCoefficients(),
     restGyrLp: createLowPassCoefficients(),
     restAccLp: createLowPassCoefficients(),
+    magDecimation: 1,
     magNormDipLp: createLowPassCoefficients(),
     biasW: new Float64Array(6),
     kMag: 0,
@@ -124,6 +132,8 @@ export function setAccCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number
 }
 
 export function setMagCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number): void {
+  c.magDecimation = Math.max(1, Math.round(tsS > 0 ? 0.01 / tsS : 1));
+  tsS *= c.magDecimation;
   c.magTsS = tsS;
   c.kMag = gainFromTau(p.tauMagS, tsS);
   c.kMagRef = gainFromTau(p.magRefTauS, tsS);
