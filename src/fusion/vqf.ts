@@ -362,13 +362,24 @@ export class Vqf implements OrientationFilter<VqfState> {
       qc[2] = 0;
       qc[3] = 0;
     }
-    multiply(s.accQuat, qc, s.accQuat);
-    normalize(s.accQuat, s.accQuat);
-    multiply(this.q6, s.accQuat, s.gyrQuat);
-    this.q6Valid = true;
+    const q = multiply(s.accQuat, qc, s.accQuat);
+    // Both factors are unit to rounding, so |q|² = 1 + O(1e-16): one Newton step towards
+    // 1/|q|, (3 − |q|²)/2, renormalises as well as a square root and a division, for less.
+    const n2 = q[0]! * q[0]! + q[1]! * q[1]! + q[2]! * q[2]! + q[3]! * q[3]!;
+    if (Math.abs(n2 - 1) < 1e-6) {
+      const k = 1.5 - 0.5 * n2;
+      q[0] = q[0]! * k;
+      q[1] = q[1]! * k;
+      q[2] = q[2]! * k;
+      q[3] = q[3]! * k;
+    } else normalize(q, q);
+    // q6 = accQuat ⊗ gyrQuat is formed when something reads it (bias step, magnetometer, output).
+    this.q6Valid = false;
 
     if ((p.motionBiasEst || p.restBiasEst) && ++s.bias.phase >= c.biasDecimation) {
       s.bias.phase = 0;
+      multiply(this.q6, s.accQuat, s.gyrQuat);
+      this.q6Valid = true;
       biasStep(s.bias, this.q6, e, s.rest.detected, s.rest.lastGyrLp, c, p);
     }
     return true;
