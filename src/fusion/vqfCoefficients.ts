@@ -20,7 +20,7 @@ export interface VqfCoefficients {
   /** Accelerometer low-pass in the almost-inertial frame (τ = tauAccS at accTsS); also the bias model's filters. */
   readonly accLp: LowPassCoefficients;
   /**
-   * Bias estimation runs on every `biasDecimation`-th accelerometer sample (at ≤ ~150 Hz: the
+   * Bias estimation runs on every `biasDecimation`-th accelerometer sample (at ≤ ~75 Hz: the
    * bias changes over minutes, and this step is the filter's most expensive), i.e. every
    * `biasTsS`; `biasLp` is the tauAccS low-pass at that period.
    */
@@ -114,7 +114,7 @@ export function setAccCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number
   c.accTsS = tsS;
   lowPassCoefficients(c.accLp, p.tauAccS, tsS);
   lowPassCoefficients(c.restAccLp, p.restFilterTauS, tsS);
-  c.biasDecimation = Math.max(1, Math.round(tsS > 0 ? 0.01 / tsS : 1));
+  c.biasDecimation = Math.max(1, Math.round(tsS > 0 ? 0.02 / tsS : 1));
   c.biasTsS = tsS * c.biasDecimation;
   lowPassCoefficients(c.biasLp, p.tauAccS, c.biasTsS);
   c.biasP0 = p.biasSigmaInitDegS ** 2;
