@@ -29,16 +29,10 @@ export function fusionCases(): BenchCase[] {
   const g = new Float64Array(3), a = new Float64Array(3), m = new Float64Array(3);
   const load = (i: number, withMag: boolean): void => {
     const k = 3 * (i % n);
-    g[0] = gyr[k]!;
-    g[1] = gyr[k + 1]!;
-    g[2] = gyr[k + 2]!;
-    a[0] = acc[k]!;
-    a[1] = acc[k + 1]!;
-    a[2] = acc[k + 2]!;
-    if (withMag) {
-      m[0] = mag[k]!;
-      m[1] = mag[k + 1]!;
-      m[2] = mag[k + 2]!;
+    for (let j = 0; j < 3; j++) {
+      g[j] = gyr[k + j]!;
+      a[j] = acc[k + j]!;
+      if (withMag) m[j] = mag[k + j]!;
     }
   };
   const dt = 1 / RATE_HZ;
