@@ -23,9 +23,18 @@ export function fusionCases(): BenchCase[] {
   const block = data();
   const n = block.tS.length;
   const gyr = block.gyrRadS, acc = block.accMS2, mag = block.magUT!;
-  // One view per sample, made before timing (the filter itself never allocates).
-  const view = (a: Float64Array) => Array.from({ length: n }, (_, i) => a.subarray(3 * i, 3 * i + 3));
-  const g = view(gyr), a = view(acc), m = view(mag);
+  // Each call copies its sample into three reused arrays, as a live decoder does, and hands
+  // them over: the filter never allocates. (51 k per-sample views made beforehand cost
+  // 10-20 % more per call in cache misses on the view objects, not in the filter.)
+  const g = new Float64Array(3), a = new Float64Array(3), m = new Float64Array(3);
+  const load = (i: number, withMag: boolean): void => {
+    const k = 3 * (i % n);
+    for (let j = 0; j < 3; j++) {
+      g[j] = gyr[k + j]!;
+      a[j] = acc[k + j]!;
+      if (withMag) m[j] = mag[k + j]!;
+    }
+  };
   const dt = 1 / RATE_HZ;
   const vqf6 = new Vqf({ magEnabled: false }, { rateHz: RATE_HZ });
   const vqf9 = new Vqf({}, { rateHz: RATE_HZ });
@@ -39,32 +48,32 @@ export function fusionCases(): BenchCase[] {
       name: 'VQF 6D update (gyr + acc, 285.7 Hz, simulated consumer IMU)',
       iterations: 20_000,
       ours: (i) => {
-        const k = i % n;
-        vqf6.update(g[k]!, a[k]!, null, dt);
+        load(i, false);
+        vqf6.update(g, a, null, dt);
       },
     },
     {
       name: 'VQF 9D update (gyr + acc + mag)',
       iterations: 20_000,
       ours: (i) => {
-        const k = i % n;
-        vqf9.update(g[k]!, a[k]!, m[k]!, dt);
+        load(i, true);
+        vqf9.update(g, a, m, dt);
       },
     },
     {
       name: 'VQF 6D update, VQF_TUNED (sample-instant alignment)',
       iterations: 20_000,
       ours: (i) => {
-        const k = i % n;
-        vqf6t.update(g[k]!, a[k]!, null, dt);
+        load(i, false);
+        vqf6t.update(g, a, null, dt);
       },
     },
     {
       name: 'VQF 9D update, VQF_TUNED (sample-instant alignment)',
       iterations: 20_000,
       ours: (i) => {
-        const k = i % n;
-        vqf9t.update(g[k]!, a[k]!, m[k]!, dt);
+        load(i, true);
+        vqf9t.update(g, a, m, dt);
       },
     },
     {

@@ -9,7 +9,7 @@
  * Runs with --expose-gc (the npm script passes it).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Observable, Subject, connectable, merge, tap } from 'rxjs';
 import { quat, sim } from '../src/index';
@@ -17,6 +17,7 @@ import type { SampleBlock } from '../src/samples/block';
 import { dominantRotation, fuseOrientation, jointAngles, record, scoreRepsLive, segmentReps } from '../src/pipeline/index';
 import { CsvFileSink } from '../src/pipeline/node/index';
 import { writeResultsSection } from '../scripts/lib/results';
+import { loadLine, machineLine } from './host';
 
 const hours = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 8);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -106,7 +107,7 @@ function report(wallS: number, recordedMiB: number): void {
   const h = flat('heapMiB'), r = flat('rssMiB');
   const f = (x: number) => x.toFixed(1);
   const lines = [
-    `Command: \`npm run bench:longrun -- ${process.argv.slice(2).join(" ")}\` (bench/longRun.ts), Node ${process.version}, ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${new Date().toISOString().slice(0, 16)} UTC; host shared with other jobs.`,
+    `Command: \`npm run bench:longrun -- ${process.argv.slice(2).join(" ")}\` (bench/longRun.ts), ${machineLine()}; ${loadLine()}.`,
     '',
     `${hours} simulated hours, 2 sensors at 100 Hz (${samples} samples) through fuseOrientation → record (CsvFileSink to a temp file, ${f(recordedMiB)} MiB of CSV written) → jointAngles + dominantRotation → segmentReps → scoreRepsLive: ${reps} full reps, ${scored} scored, in ${f(wallS)} s wall time (${Math.round((hours * 3600) / wallS)}× real time).`,
     `Sampled every ${SAMPLE_S / 60} simulated minutes (heap used after a full gc; RSS). Window for "flat": after a ${WARMUP_S / 60}-minute warm-up, every sample against the first one in the window.`,

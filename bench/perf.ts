@@ -3,25 +3,23 @@
  * overhead, latency. Each is printed and, with `write`, replaces its marker section.
  */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeResultsSection } from '../scripts/lib/results';
 import { fusionCases } from './fusion';
 import { fusionBaselineCases } from './fusionBaselines';
 import { formatDuration, runCase } from './harness';
+import { loadLine, machineLine } from './host';
 import { latencyReport } from './latency';
 import { stagesReport } from './stages';
 import { throughputReport } from './throughput';
 
 function machine(): string {
-  const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   let nproc = '?';
   try {
     nproc = execSync('nproc').toString().trim();
   } catch {
     // not Linux: leave it unknown
   }
-  return `${model}, nproc ${nproc}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC, measured code: dist/ (built). ` +
-    'The host was shared with other jobs (tests, benchmarks, training) while this ran: absolute figures are inflated and noisy; ratios in the same process are the reliable part.';
+  return `${machineLine()}, nproc ${nproc}, measured code: dist/ (built).`;
 }
 
 /** Fusion per update (= per sample), from the fusion suites (owned there), with the `ahrs` peer ratios. */
@@ -38,12 +36,17 @@ function fusionRows(): string[] {
 export function perfSections(write: boolean): void {
   const head = `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\` (bench/run.ts → bench/perf.ts). ${machine()}`;
   const sections: [string, string, () => string[]][] = [
-    ['bench:stages', '## Per stage, ns per sample (bench/stages.ts)', () => [...stagesReport(), ...fusionRows()]],
+    ['bench:stages', '## Per stage, ns per sample (bench/stages.ts)', () => {
+      // Fusion first, while this process's JIT has seen nothing else (see bench/suite.ts).
+      const fusion = fusionRows();
+      return [...stagesReport(), ...fusion];
+    }],
     ['bench:throughput', '## Whole pipeline, samples/s, and rxjs overhead (bench/throughput.ts)', throughputReport],
     ['bench:latency', '## Live latency (bench/latency.ts)', latencyReport],
   ];
   for (const [name, title, make] of sections) {
-    const lines = [title, '', head, '', ...make()];
+    const body = make();
+    const lines = [title, '', `${head} ${loadLine()}.`, '', ...body];
     process.stdout.write(`\n${lines.join('\n')}\n`);
     if (write) writeResultsSection(name, lines);
   }

@@ -3,34 +3,25 @@
  * then per-stage ns/sample (bench/stages.ts), whole-pipeline throughput and rxjs overhead
  * (bench/throughput.ts) and live latency (bench/latency.ts). `npm run bench -- --write` also
  * rewrites those sections of bench/RESULTS.md. `--only=perf` skips the per-call table.
+ * Each suite runs in its own process (bench/suite.ts); ratios are between cases of one process.
  * The long run (`npm run bench:longrun`) and the bundle size (`npm run size`) are separate.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { formatDuration, formatTable, runCase, type BenchCase, type BenchResult } from './harness';
-import { mathCases } from './math';
-import { pipelineCases } from './pipeline';
-import { fusionCases } from './fusion';
-import { fusionBaselineCases } from './fusionBaselines';
+import { formatTable, type BenchResult } from './harness';
+import { loadLine, machineLine } from './host';
 import { perfSections } from './perf';
 
-const suites: [string, () => BenchCase[]][] = [
-  ['math', mathCases],
-  ['pipeline', pipelineCases],
-  ['fusion', fusionCases],
-  ['fusion baselines', fusionBaselineCases],
-];
+// Suite names as in bench/suite.ts, each run in a fresh process (see there for why).
+const suites = ['math', 'pipeline', 'fusion', 'fusion baselines'];
 
 const results: BenchResult[] = [];
 const perfOnly = process.argv.includes('--only=perf');
-for (const [suite, make] of perfOnly ? [] : suites) {
-  for (const c of make()) {
-    const r = runCase(c);
-    results.push({ ...r, name: `${suite}: ${r.name}` });
-    process.stderr.write(`${r.name}: ${formatDuration(r.oursNsPerCall)}${r.ratio ? ` (ratio ${r.ratio.toFixed(2)})` : ''}\n`);
-  }
+for (const suite of perfOnly ? [] : suites) {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./suite.ts', import.meta.url).pathname, suite], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  results.push(...(JSON.parse(out.toString()) as BenchResult[]));
 }
-const header = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${new Date().toISOString().slice(0, 10)}`;
+const header = `${machineLine()}; ${loadLine()}`;
 const table = `${header}\n\n${formatTable(results)}\n`;
 if (!perfOnly) process.stdout.write(table);
 

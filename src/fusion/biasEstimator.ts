@@ -13,9 +13,9 @@
  * P grows by a constant V per update (bias random walk) up to its initial value, so a long
  * time without information returns the estimate to "unknown" but never beyond.
  *
- * It runs on every `biasDecimation`-th accelerometer sample (≤ ~150 Hz; see vqfCoefficients):
- * with the process and measurement noise scaled to that period this is the same filter, at a
- * third of the cost for BROAD's 286 Hz.
+ * It runs on every `biasDecimation`-th accelerometer sample (≤ ~75 Hz; see vqfCoefficients):
+ * with the process and measurement noise scaled to that period this is the same filter, at
+ * half the cost at 100 Hz and a sixth at BROAD's 286 Hz (BROAD's figures moved by ≤ 0.001°).
  */
 import type { VqfCoefficients } from './vqfCoefficients';
 import * as vqfLowPass from './vqfLowPass';

@@ -20,7 +20,7 @@ export interface VqfCoefficients {
   /** Accelerometer low-pass in the almost-inertial frame (τ = tauAccS at accTsS); also the bias model's filters. */
   readonly accLp: LowPassCoefficients;
   /**
-   * Bias estimation runs on every `biasDecimation`-th accelerometer sample (at ≤ ~150 Hz: the
+   * Bias estimation runs on every `biasDecimation`-th accelerometer sample (at ≤ ~75 Hz: the
    * bias changes over minutes, and this step is the filter's most expensive), i.e. every
    * `biasTsS`; `biasLp` is the tauAccS low-pass at that period.
    */
@@ -30,6 +30,13 @@ export interface VqfCoefficients {
   /** Rest detection low-passes of the gyroscope (gyrTsS) and accelerometer (accTsS). */
   readonly restGyrLp: LowPassCoefficients;
   readonly restAccLp: LowPassCoefficients;
+  /**
+   * The magnetometer is fused on every `magDecimation`-th sample (at ≤ ~100 Hz): the heading
+   * correction acts over `tauMagS` (seconds), so faster updates add cost, not accuracy; this
+   * step and the disturbance check were a fifth of a 9D update at BROAD's 286 Hz. `magTsS` is
+   * the period of the fused samples.
+   */
+  magDecimation: number;
   /** Low-pass of the current field norm and dip (magTsS). */
   readonly magNormDipLp: LowPassCoefficients;
   /** Heading correction gain per magnetometer sample, 1 − exp(−Ts/τ). */
@@ -65,6 +72,7 @@ export function createVqfCoefficients(): VqfCoefficients {
     biasLp: createLowPassCoefficients(),
     restGyrLp: createLowPassCoefficients(),
     restAccLp: createLowPassCoefficients(),
+    magDecimation: 1,
     magNormDipLp: createLowPassCoefficients(),
     biasW: new Float64Array(6),
     kMag: 0,
@@ -106,7 +114,7 @@ export function setAccCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number
   c.accTsS = tsS;
   lowPassCoefficients(c.accLp, p.tauAccS, tsS);
   lowPassCoefficients(c.restAccLp, p.restFilterTauS, tsS);
-  c.biasDecimation = Math.max(1, Math.round(tsS > 0 ? 0.01 / tsS : 1));
+  c.biasDecimation = Math.max(1, Math.round(tsS > 0 ? 0.02 / tsS : 1));
   c.biasTsS = tsS * c.biasDecimation;
   lowPassCoefficients(c.biasLp, p.tauAccS, c.biasTsS);
   c.biasP0 = p.biasSigmaInitDegS ** 2;
@@ -124,6 +132,8 @@ export function setAccCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number
 }
 
 export function setMagCoefficients(c: VqfCoefficients, p: VqfParams, tsS: number): void {
+  c.magDecimation = Math.max(1, Math.round(tsS > 0 ? 0.01 / tsS : 1));
+  tsS *= c.magDecimation;
   c.magTsS = tsS;
   c.kMag = gainFromTau(p.tauMagS, tsS);
   c.kMagRef = gainFromTau(p.magRefTauS, tsS);

@@ -30,6 +30,8 @@ export interface VqfStateOf<A> {
   lastGyrDtS: number;
   /** A magnetometer sample has been fused since start/reset (output is 9D). */
   magUsed: boolean;
+  /** Magnetometer samples still to skip before the next fused one (see `magDecimation`). */
+  magSkip: number;
   /** The last accelerometer sample was refused (non-finite, zero or saturated). */
   accRejected: boolean;
   bias: BiasStateOf<A>;
@@ -67,6 +69,7 @@ export function createVqfLiveState(): VqfLiveState {
     lastGyrRadS: new Float64Array(3),
     lastGyrDtS: 0,
     magUsed: false,
+    magSkip: 0,
     accRejected: false,
     bias: createBiasState(),
     rest: createRestState(),

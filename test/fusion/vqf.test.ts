@@ -201,6 +201,34 @@ describe('Vqf: different sensor rates', () => {
     expect(rmsErrorDeg(outMixed, truth, 0, 10 * RATE2, n)).toBeLessThan(rmsErrorDeg(outSame, truth, 0, 10 * RATE2, n) + 0.5);
   });
 
+  it('fuses every k-th magnetometer sample above 100 Hz: exactly a 100 Hz magnetometer, with its gain', () => {
+    const RATE_HZ = 300;
+    const sc = freeMotionScenario({ durationS: 40, noise: 'consumer', seed: 8 });
+    const { block, truth } = sensorRun(simulate(sc, { rateHz: RATE_HZ, seed: 8 }));
+    const n = block.tS.length;
+    const fast = new Vqf({ magDistRejection: false }, { rateHz: RATE_HZ });
+    // The same magnetometer samples fused explicitly at 100 Hz, the reference.
+    const slow = new Vqf({ magDistRejection: false }, { gyrRateHz: RATE_HZ, accRateHz: RATE_HZ, magRateHz: 100 });
+    const outFast = new Float64Array(4 * n), outSlow = new Float64Array(4 * n);
+    const q = new Float64Array(4);
+    const dt = 1 / RATE_HZ;
+    for (let i = 0; i < n; i++) {
+      const g = block.gyrRadS.subarray(3 * i, 3 * i + 3), a = block.accMS2.subarray(3 * i, 3 * i + 3), m = block.magUT!.subarray(3 * i, 3 * i + 3);
+      fast.update(g, a, m, dt);
+      outFast.set(fast.getQuat(q), 4 * i);
+      slow.updateGyr(g, dt);
+      slow.updateAcc(a, dt);
+      if (i % 3 === 0) slow.updateMag(m, 3 * dt);
+      outSlow.set(slow.getQuat(q), 4 * i);
+    }
+    // The heading gain per fused sample is that of a 100 Hz magnetometer (1 − e^(−Ts/τ)).
+    expect(fast.getLastMagGain()).toBeCloseTo(1 - Math.exp(-(3 / RATE_HZ) / VQF_DEFAULTS.tauMagS), 12);
+    expect(fast.getLastMagGain()).toBeCloseTo(slow.getLastMagGain(), 12);
+    // Exactly the filter with the magnetometer fused at 100 Hz: same samples, same steps.
+    expect(outFast).toEqual(outSlow);
+    expect(rmsErrorDeg(outFast, truth, 2, 10 * RATE_HZ, n)).toBeLessThan(1);
+  });
+
   it('learns the rates from the time steps and follows a rate change (coefficients recomputed only then)', () => {
     const f = new Vqf({ magEnabled: false });
     const g = [0, 0, 0], a = [0, 0, 9.81];
