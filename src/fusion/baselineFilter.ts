@@ -23,7 +23,7 @@ import * as mat3 from '../math/mat3';
 import * as quat from '../math/quat';
 import type { Quat, QuatLike } from '../math/quat';
 import type { Vec3, Vec3Like } from '../math/vec3';
-import { SAT_ACC, SAT_GYR, SAT_MAG } from '../samples/block';
+import { SAT_ACC, SAT_GYR, SAT_MAG, requireInertial } from '../samples/block';
 import type { InertialBlock } from '../samples/block';
 import type { FusionFlags, FusionInputReport, OrientationFilter } from './filter';
 
@@ -199,6 +199,7 @@ export abstract class AhrsFilterBase implements OrientationFilter<AhrsState> {
   }
 
   updateBlock(block: InertialBlock, outQuat: Float64Array): void {
+    requireInertial(block, `${this.name}.updateBlock`);
     const t = block.tS;
     const n = t.length;
     const gyr = block.gyrRadS;

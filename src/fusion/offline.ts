@@ -28,7 +28,7 @@
  */
 import { filtfiltInPlace } from '../math/butterworth';
 import * as quat from '../math/quat';
-import { SAT_GYR, type InertialBlock } from '../samples/block';
+import { SAT_GYR, requireInertial, type InertialBlock } from '../samples/block';
 import { Vqf, FusionOutputLengthError } from './vqf';
 import { cutoffHzFromTau } from './vqfLowPass';
 import { resolveVqfParams, VqfParamError, type VqfParams } from './vqfParams';
@@ -102,6 +102,7 @@ export function estimateOrientationOffline(
   out?: Float64Array,
   options: OfflineOptions = {},
 ): Float64Array {
+  requireInertial(block, 'estimateOrientationOffline');
   const p = resolveVqfParams(params);
   const n = block.tS.length;
   const result = out ?? new Float64Array(4 * n);

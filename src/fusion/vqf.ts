@@ -76,7 +76,7 @@ export class FusionOutputLengthError extends RangeError {
 // every access through a module object is a getter call, which the JIT stops inlining in
 // functions this size — a third of the per-sample time.
 const { integrateRate, rotate, multiply, normalize } = quat;
-const { SAT_ACC, SAT_GYR, SAT_MAG } = block;
+const { SAT_ACC, SAT_GYR, SAT_MAG, requireInertial } = block;
 const { biasStep, resetBiasCovariance } = biasEstimator;
 const { magDistDetect, magRejectionGain } = magDisturbance;
 const { breakRest, restStepAcc, restStepGyr } = restDetector;
@@ -474,6 +474,8 @@ export class Vqf implements OrientationFilter<VqfState> {
    * (counted as bad dt) and gets the held orientation.
    */
   updateBlock(block: InertialBlock, outQuat: Float64Array): void {
+    // Typed callers cannot pass anything else; plain-JS ones get the typed error, not a TypeError.
+    requireInertial(block, 'Vqf.updateBlock');
     const n = block.tS.length;
     if (outQuat.length < 4 * n) throw new FusionOutputLengthError(4 * n, outQuat.length);
     if (n === 0) return;

@@ -1,7 +1,9 @@
 /**
  * Orientation per sample: one {@link Vqf} per sensor id (created on that sensor's first
  * block), `updateBlock` into a new `quat` array added to the block. Blocks without acc + gyr
- * (e.g. a Movesense `.mag` stream) pass through unchanged. A `gapBeforeS` block restarts the
+ * (e.g. a Movesense `.mag` stream) pass through unchanged; an accelerometer-only sensor's
+ * (Polar H10) too, and `onUnfused` hears about it once per sensor, with the typed error that
+ * says why and what to use instead (the stream goes on: other sensors may still be fused). A `gapBeforeS` block restarts the
  * filter's time step (see Vqf.updateBlock); its state is kept across gaps and reconnects.
  */
 import { map } from 'rxjs';
@@ -9,7 +11,7 @@ import type { OperatorFunction } from 'rxjs';
 import { Vqf } from '../fusion/vqf';
 import type { VqfParams } from '../fusion/vqfParams';
 import type { VqfState } from '../fusion/vqfState';
-import { isInertial } from '../samples/block';
+import { MissingChannelError, isAccelOnly, isInertial, requireInertial } from '../samples/block';
 import type { OrientationBlock, SampleBlock } from '../samples/block';
 
 export interface FuseOrientationOptions {
@@ -21,6 +23,12 @@ export interface FuseOrientationOptions {
   initialStates?: Readonly<Record<string, VqfState>>;
   /** Receives each sensor's filter when it is created (to read flags, bias, or checkpoint its state). */
   onFilter?: (sensorId: string, filter: Vqf) => void;
+  /**
+   * Called once per sensor whose blocks have an accelerometer but no gyroscope (they pass
+   * through without `quat`), with the {@link MissingChannelError} naming the fix. Default:
+   * `console.warn` of its message, so that a chest strap in a fusion pipeline is never silent.
+   */
+  onUnfused?: (sensorId: string, error: MissingChannelError) => void;
 }
 
 /** Blocks in, the same blocks with `quat` (q_GS per sample) out; non-inertial blocks unchanged. */
@@ -28,9 +36,18 @@ export function fuseOrientation(options: FuseOrientationOptions = {}): OperatorF
   return (source) => {
     // Per subscription: a replay of the same blocks gives the same quaternions.
     const filters = new Map<string, Vqf>();
+    const unfused = new Set<string>();
     return source.pipe(
       map((b): SampleBlock => {
-        if (!isInertial(b)) return b;
+        if (!isInertial(b)) {
+          if (isAccelOnly(b) && !unfused.has(b.info.sensorId)) {
+            unfused.add(b.info.sensorId);
+            const error = accOnlyError(b);
+            if (options.onUnfused) options.onUnfused(b.info.sensorId, error);
+            else console.warn(error.message);
+          }
+          return b;
+        }
         const id = b.info.sensorId;
         let f = filters.get(id);
         if (!f) {
@@ -47,4 +64,14 @@ export function fuseOrientation(options: FuseOrientationOptions = {}): OperatorF
       }),
     );
   };
+}
+
+function accOnlyError(b: SampleBlock): MissingChannelError {
+  try {
+    requireInertial(b, 'fuseOrientation');
+  } catch (e) {
+    if (e instanceof MissingChannelError) return e;
+    throw e;
+  }
+  throw new Error('fuseOrientation: an accelerometer-only block passed requireInertial'); // unreachable
 }
