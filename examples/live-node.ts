@@ -11,7 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Subject, lastValueFrom, takeUntil, tap } from 'rxjs';
-import { FakeTransport, MovesenseDriver, MemoryCsvSink, dominantRotation, fromSensor, fuseOrientation, parseBleCapture, record, scoreRepsLive, segmentReps } from '../src/index';
+import { dominantRotation, fuseOrientation, record, segmentReps } from '../src/index';
+import { FakeTransport, MovesenseDriver, fromSensor, parseBleCapture } from '../src/ble';
+import { MemoryCsvSink } from '../src/formats';
+import { scoreRepsLive } from '../src/quality';
 import type { SensorEvent } from '../src/index';
 
 export interface LiveNodeSummary {
