@@ -7,7 +7,7 @@
  *
  * With a real Movesense in Node, replace the transport by `nodeTransport()` from
  * 'kinemetry/node' (and drop `nowS`); in a browser by `browserTransport(navigator.bluetooth)`.
- * In an app, import from 'kinemetry' instead of '../src/index'.
+ * In an app, import from 'kinemetry' (and 'kinemetry/ble', '/formats', '/quality') instead of '../src/index' (and '../src/ble', …).
  */
 import { readFileSync } from 'node:fs';
 import { Subject, lastValueFrom, takeUntil, tap } from 'rxjs';

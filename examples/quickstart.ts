@@ -1,7 +1,7 @@
 /**
  * Quick start: simulate a knee exercise, check the recording, and read a joint angle from
  * the true segment orientations. Run: `node --import tsx examples/quickstart.ts`.
- * In an app, import from 'kinemetry' instead of '../src/index'.
+ * In an app, import from 'kinemetry', 'kinemetry/offline' and 'kinemetry/sim' instead of '../src/index', '../src/offline' and '../src/sim/index'.
  */
 import { concatBlocks, quat } from '../src/index';
 import { validateBlock } from '../src/offline';

@@ -5,7 +5,7 @@
  * bundled Movesense capture through a FakeTransport (no hardware needed).
  *
  * Built and served by `npm run example:browser` (scripts/example-browser.mjs). In an app,
- * import from 'kinemetry' instead of '../../src/index'.
+ * import from 'kinemetry' and 'kinemetry/ble' instead of '../../src/index' and '../../src/ble'.
  *
  * Query parameters (used by the real-browser test, test/browser/run.mjs):
  *   ?timeoutMs=N  wait for a command's answer (default 5000 ms).
