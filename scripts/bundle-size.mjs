@@ -79,7 +79,7 @@ const byFile = (inputs) => Object.entries(inputs).map(([p, o]) => [p.replace(/^.
 const has = (inputs, pkg) => Object.keys(inputs).some((p) => p.includes(`node_modules/${pkg}/`));
 
 const kB = (b) => `${(b / 1000).toFixed(1)} kB`;
-const list = (rows, n) => rows.slice(0, n).map(([k, b]) => `${k} ${kB(b)}`).join(', ');
+const list = (rows, n) => rows.filter(([, b]) => b >= 50).slice(0, n).map(([k, b]) => `${k} ${kB(b)}`).join(', ');
 
 const core = await bundle(write('core.ts', "export * from '../../src/index';\n"));
 const subs = [];

@@ -1,8 +1,9 @@
 /**
  * kinemetry/node — Node-only parts: reading and writing recording files and session
  * directories, the Node BLE transport, file sinks and the CLI entry. Re-exports the core and
- * every browser-safe sub-path (ble, formats, quality, calibration, offline; sim and report as the namespaces `sim`, `report`; not ml),
- * so a Node script needs one import: bundle size does not matter there.
+ * the browser-safe sub-paths (ble, formats, quality, calibration, offline flat; sim and report
+ * as the namespaces `sim`, `report`, whose names would clash; not ml), so a Node script needs
+ * one import: bundle size does not matter there.
  */
 export * from './index';
 export * from './ble';
