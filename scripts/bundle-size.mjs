@@ -22,17 +22,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, '.tmp', 'size');
 mkdirSync(tmp, { recursive: true });
 
-/** Browser sub-paths: package.json "exports" key → source entry. (`./node`, `./ml/node`: Node only.) */
-const SUB_PATHS = [
-  ['kinemetry/ble', 'src/ble.ts'],
-  ['kinemetry/formats', 'src/formats.ts'],
-  ['kinemetry/quality', 'src/quality.ts'],
-  ['kinemetry/calibration', 'src/calibration.ts'],
-  ['kinemetry/offline', 'src/offline.ts'],
-  ['kinemetry/sim', 'src/sim/index.ts'],
-  ['kinemetry/report', 'src/report/index.ts'],
-  ['kinemetry/ml', 'src/ml/index.ts'],
-];
+/** Browser sub-paths: package.json "exports" minus the root and the Node-only entries, each with its
+ * source file from tsdown.config.ts (read as text: this script runs without a TS loader). */
+const NODE_ONLY = new Set(['./node', './ml/node']);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const tsdown = readFileSync(join(root, 'tsdown.config.ts'), 'utf8');
+const SUB_PATHS = Object.entries(pkg.exports)
+  .filter(([sub]) => sub !== '.' && !NODE_ONLY.has(sub))
+  .map(([sub, e]) => {
+    const name = e.import.replace(/^\.\/dist\/|\.js$/g, '');
+    const src = tsdown.match(new RegExp(`['"]?${name}['"]?\\s*:\\s*'([^']+)'`))?.[1];
+    if (!src) throw new Error(`bundle-size: no tsdown entry '${name}' for exports["${sub}"]`);
+    return [`kinemetry/${sub.slice(2)}`, src];
+  });
 
 // `../../src/` is rewritten to `../../dist/` for the built-package variant.
 const APP = `

@@ -46,9 +46,21 @@ function importsOf(file) {
 const problems = [];
 const rel = (f) => relative(root, f);
 
-// Browser-safe entries (package.json "exports" minus ./node, ./ml/node; ./ml is checked by its
-// own tests: it imports node:fs lazily, for Node only).
-const BROWSER_ENTRIES = ['index.ts', 'ble.ts', 'formats.ts', 'quality.ts', 'calibration.ts', 'offline.ts', 'sim/index.ts', 'report/index.ts'];
+// Browser-safe entries: package.json "exports" minus ./node and ./ml/node (Node only) and ./ml
+// (it imports node:fs lazily, for Node only; checked by its own tests), each with its source
+// file from tsdown.config.ts.
+const NOT_BROWSER = new Set(['./node', './ml/node', './ml']);
+const pkgExports = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
+const tsdownText = readFileSync(join(root, 'tsdown.config.ts'), 'utf8');
+const BROWSER_ENTRIES = Object.entries(pkgExports)
+  .filter(([sub]) => !NOT_BROWSER.has(sub))
+  .map(([sub, e]) => {
+    const name = e.import.replace(/^\.\/dist\/|\.js$/g, '');
+    const file = tsdownText.match(new RegExp(`['"]?${name}['"]?\\s*:\\s*'src/([^']+)'`))?.[1];
+    if (!file) problems.push(`package.json:1: exports["${sub}"] has no tsdown entry '${name}' in tsdown.config.ts`);
+    return file;
+  })
+  .filter(Boolean);
 // Directories the root closure must not reach (each is, or belongs to, a sub-path).
 const NOT_IN_ROOT = /^src\/(io|sim|report|ml)\//;
 
