@@ -8,9 +8,13 @@
  * sub-paths). Then one chain through five entries against the simulator's truth: simulate
  * (kinemetry/sim) → canonical CSV text and back (kinemetry/formats) → fuseOrientation,
  * jointAngles, segmentReps (kinemetry) → scoreRepsLive (kinemetry/quality): the reps counted
- * and the knee angle RMS error against the true angle. Exits 1 with what is wrong.
+ * and the knee angle RMS error against the true angle. Last, a TypeScript app importing from
+ * every entry by package name type-checks against dist/*.d.ts. Exits 1 with what is wrong.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { lastValueFrom, from, toArray } from 'rxjs';
 
 const root = new URL('../', import.meta.url);
@@ -81,6 +85,37 @@ if (k && node && ble && formats && quality && sim) {
   check(reps === truth.reps.length, `chain: ${reps} full reps counted, truth has ${truth.reps.length}`);
   check(scored >= reps && scored > 0, `chain: ${scored} scored reps for ${reps} reps`);
   check(m > 0 && rmsDeg < 3, `chain: knee angle RMS error ${rmsDeg.toFixed(2)}° (limit 3°)`);
+}
+
+// Types as an app sees them: one import per entry, resolved through "exports" to dist/*.d.ts.
+const appDir = new URL('.tmp/check-dist/', root);
+mkdirSync(appDir, { recursive: true });
+writeFileSync(new URL('app.ts', appDir), `
+import { Vqf, fuseOrientation, type SampleBlock } from 'kinemetry';
+import { PolarPmdDriver, browserTransport, fromSensor, type BleTransport } from 'kinemetry/ble';
+import { parseCanonicalCsv } from 'kinemetry/formats';
+import { scoreRepsLive } from 'kinemetry/quality';
+import { staticPoseCalibration } from 'kinemetry/calibration';
+import { validateBlock } from 'kinemetry/offline';
+import * as sim from 'kinemetry/sim';
+import { renderReportHtml } from 'kinemetry/report';
+import { classifyRecording } from 'kinemetry/ml';
+import { saveExerciseModel } from 'kinemetry/ml/node';
+import { readRecording, sim as nodeSim } from 'kinemetry/node';
+const blocks: SampleBlock[] = parseCanonicalCsv('t,ax,ay,az,gx,gy,gz\\n0,0,0,9.8,0,0,0\\n');
+const transport: BleTransport = browserTransport({} as never);
+export const used = [Vqf, fuseOrientation, PolarPmdDriver, fromSensor, scoreRepsLive, staticPoseCalibration, validateBlock, sim.simulate, renderReportHtml, classifyRecording, saveExerciseModel, readRecording, nodeSim.simulate, blocks, transport];
+`);
+writeFileSync(new URL('tsconfig.json', appDir), JSON.stringify({
+  compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ['es2022', 'dom'], types: [] },
+  files: ['app.ts'],
+}));
+try {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('tsconfig.json', appDir))], { stdio: 'pipe' });
+  console.log('an app importing every entry by package name type-checks against dist/*.d.ts');
+} catch (err) {
+  problems.push(`types: an app importing every entry does not type-check:\n${err.stdout?.toString() ?? err.message}`);
 }
 
 if (problems.length) {
