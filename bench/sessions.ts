@@ -4,7 +4,8 @@
  * samples as BLE notifications deliver them. Several seeds give more sensor streams on the same
  * clock (same motion, independent sensor errors and mounts) for the 5-sensor chain.
  */
-import { quat, sim } from '../src/index';
+import { quat } from '../src/index';
+import * as sim from '../src/sim/index';
 import type { InertialBlock } from '../src/index';
 
 export const RATE_HZ = 100;

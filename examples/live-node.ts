@@ -7,11 +7,14 @@
  *
  * With a real Movesense in Node, replace the transport by `nodeTransport()` from
  * 'kinemetry/node' (and drop `nowS`); in a browser by `browserTransport(navigator.bluetooth)`.
- * In an app, import from 'kinemetry' instead of '../src/index'.
+ * In an app, import from 'kinemetry' (and 'kinemetry/ble', '/formats', '/quality') instead of '../src/index' (and '../src/ble', …).
  */
 import { readFileSync } from 'node:fs';
 import { Subject, lastValueFrom, takeUntil, tap } from 'rxjs';
-import { FakeTransport, MovesenseDriver, MemoryCsvSink, dominantRotation, fromSensor, fuseOrientation, parseBleCapture, record, scoreRepsLive, segmentReps } from '../src/index';
+import { dominantRotation, fuseOrientation, record, segmentReps } from '../src/index';
+import { FakeTransport, MovesenseDriver, fromSensor, parseBleCapture } from '../src/ble';
+import { MemoryCsvSink } from '../src/formats';
+import { scoreRepsLive } from '../src/quality';
 import type { SensorEvent } from '../src/index';
 
 export interface LiveNodeSummary {

@@ -1,9 +1,11 @@
 /**
  * Quick start: simulate a knee exercise, check the recording, and read a joint angle from
  * the true segment orientations. Run: `node --import tsx examples/quickstart.ts`.
- * In an app, import from 'kinemetry' instead of '../src/index'.
+ * In an app, import from 'kinemetry', 'kinemetry/offline' and 'kinemetry/sim' instead of '../src/index', '../src/offline' and '../src/sim/index'.
  */
-import { concatBlocks, quat, sim, validateBlock } from '../src/index';
+import { concatBlocks, quat } from '../src/index';
+import { validateBlock } from '../src/offline';
+import * as sim from '../src/sim/index';
 
 export function quickstart(): { reps: number; gaps: number; peakKneeDeg: number } {
   // 3 knee flexions to 90° with 2 s holds, thigh + shank sensors with consumer-grade errors.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The browser example (examples/browser/): bundle it with esbuild from the browser-safe root
-// (src/index.ts) into a folder, with the page and the demo capture next to it, and serve that
+// The browser example (examples/browser/): bundle it with esbuild from the browser-safe entries
+// (src/index.ts and src/ble.ts: `kinemetry`, `kinemetry/ble`) into a folder, with the page and the demo capture next to it, and serve that
 // folder on localhost (Web Bluetooth needs a secure context; http://localhost is one).
 //   npm run example:browser                 build into a temp folder, serve on http://localhost:8080
 //   npm run example:browser -- --port 0     any free port;  --out DIR  build there instead

@@ -1,6 +1,17 @@
 /**
- * kinemetry — browser-safe core. Every stage is reachable from here in one hop.
- * Node-only parts (files, CLI, Node BLE) live in `kinemetry/node` (src/node.ts).
+ * kinemetry — the browser-safe live core: samples → orientation (VQF) → joint angles → reps,
+ * and the rxjs operators that chain them. Kept ≤ 40 kB gzip even as `import *` (`npm run size`);
+ * everything else is one sub-path away, each name exported from exactly one entry:
+ *
+ *   kinemetry/ble          src/ble.ts          BLE transports (browser, fake, capture), drivers, `fromSensor`
+ *   kinemetry/formats      src/formats.ts      recording formats (CSV, STO, Xsens, BIDS, MetaMotion, MAT), unit parsing, `fromRecording`, CSV sinks
+ *   kinemetry/quality      src/quality.ts      rep quality: measures, templates, scoring, session summary, `scoreRepsLive`
+ *   kinemetry/calibration  src/calibration.ts  sensor-to-segment calibration (N-pose, functional axes, heading, joint centre), magnetometer calibration
+ *   kinemetry/offline      src/offline.ts      whole-recording analysis: offline VQF, Madgwick/Mahony, validation, resampling/alignment, offline reps, ROM summary
+ *   kinemetry/sim          src/sim/index.ts    motion and IMU simulator with exact ground truth
+ *   kinemetry/report       src/report/index.ts analysis report model and self-contained HTML
+ *   kinemetry/ml           src/ml/index.ts     exercise recogniser (tfjs); Node file helpers in kinemetry/ml/node
+ *   kinemetry/node         src/node.ts         Node only: files, sessions, Node BLE, CLI (re-exports this core)
  *
  * Conventions (see README "Conventions"): quaternions [w,x,y,z] Hamilton, q_GS maps sensor to
  * global coordinates; global frame East-North-Up; SI units inside (s, m/s², rad/s, µT).
@@ -18,63 +29,127 @@ export * from './math/errors';
 export { symmetricEigen } from './math/symmetricEigen';
 export { indexAtOrAfter } from './math/search';
 
-// samples/ — the SampleBlock every stage shares, units, validation, resampling, alignment.
+// samples/ — the SampleBlock every stage shares; constants of the internal units. (Unit parsing:
+// kinemetry/formats; validation, resampling, alignment: kinemetry/offline.)
 export * from './samples/block';
 export * from './samples/construct';
-export * from './samples/units';
-export * from './samples/validate';
 export * from './samples/rate';
-export * as resample from './samples/resample';
-export { resampleBlock } from './samples/resample';
-export * from './samples/align';
 export * from './samples/errors';
+export { STANDARD_GRAVITY_MS2, DEG_TO_RAD, RAD_TO_DEG, type Quantity, type Unit } from './samples/units';
 
-// io/ — recording formats (browser-safe parsers and writers over text chunks).
-export * from './io/errors';
-export type * from './io/format';
-export * from './io/formats';
-export * from './io/canonicalCsv';
-export * from './io/canonicalCsvWriter';
-export * from './io/stream';
-export { StoParser, parseSto, stoFormat } from './io/sto';
-export { StoWriter, formatSto, formatStoAsync, stoText, type StoWriterOptions } from './io/stoWriter';
-export { XsensParser, parseXsens, xsensFormat } from './io/xsens';
-export { DelimitedParser, parseDelimited, delimitedFormat } from './io/delimited';
-export { parseColumnMap, ColumnMapError, type ColumnMap } from './io/columnMap';
-export * from './io/bids';
-export * from './io/bidsWriter';
-export { parseBidsName, formatBidsName, bidsCompanionNames, isBidsMotionFileName, type BidsName } from './io/bidsNames';
-export { parseBidsChannels, formatBidsChannels, type BidsChannel } from './io/bidsChannels';
-export * from './io/metamotion';
-export * from './io/metamotionMerge';
-export { readMat, readMatHeader, matColumn, matRowMajor, describeMatVariables } from './io/mat';
-export type { MatFile, MatArray, MatSkipped, MatHeader, MatClassName } from './io/mat';
-export { MatFormatError } from './io/matError';
-export { matFormat, MatChunkParser } from './io/matFormat';
-export { readBroadTrial, broadErrors, broadErrorAnglesRad, BroadMetricError, BROAD_RATE_HZ } from './io/broad';
-export type { BroadTrial, BroadErrors } from './io/broad';
+// fusion/ — the real-time VQF-class filter and gyroscope bias from still periods. (Offline
+// forward–backward VQF, Madgwick, Mahony: kinemetry/offline; magnetometer calibration: kinemetry/calibration.)
+export {
+  BROAD_LATENCY_S,
+  FusionOutputLengthError,
+  VQF_DEFAULTS,
+  VQF_TUNED,
+  Vqf,
+  VqfParamError,
+  VqfStateError,
+  detectStillPeriods,
+  estimateGyroBias,
+  resolveVqfParams,
+  subtractGyroBias,
+  withoutGyroBias,
+  type FusionFlags,
+  type FusionInputReport,
+  type OrientationFilter,
+  type StillPeriod,
+  type StillPeriodParams,
+  type VqfParams,
+  type VqfRates,
+  type VqfState,
+} from './fusion/index';
 
-// io/ble/ — Bluetooth LE sensors: transports (browser, fake replay), drivers (Polar, Movesense, WitMotion, MetaWear, Thingy:52, generic profiles).
-export * from './io/ble/index';
+// kinematics/ — body model, joint angles (stage and per sample), inclinometer ROM, norms.
+// (Sensor-to-segment calibration: kinemetry/calibration; angles over a whole recording and the ROM summary: kinemetry/offline.)
+export {
+  AAOS_NORMAL_ROM_DEG,
+  AngleInputError,
+  FLAG_NEAR_GIMBAL_LOCK,
+  FLAG_PLANE_HELD,
+  FLAG_PLANE_INITIAL,
+  INCLINOMETER_MOTIONS,
+  INCL_NOT_AT_REST,
+  INCL_OUT_OF_PLANE,
+  Inclinometer,
+  JOINTS,
+  JOINT_NAMES,
+  JointAngleStage,
+  ROM_MOTIONS,
+  ROM_MOTION_SOURCES,
+  SEGMENTS,
+  SEGMENT_NAMES,
+  UnknownBodyPartError,
+  angleColumnNames,
+  eulerAngleSigmaFromCovariance,
+  jointAnglesFromQuats,
+  jointDef,
+  jointFrameQuat,
+  motionExcursionDeg,
+  mountCovariance,
+  normalRomDeg,
+  percentOfNormal,
+  romMotionSource,
+  segmentQuatFromSensor,
+  type DofDef,
+  type InclinometerMotion,
+  type InclinometerParams,
+  type JointAngleSeries,
+  type JointAngleStageParams,
+  type JointAngleStageState,
+  type JointDef,
+  type JointName,
+  type RomMotion,
+  type RomMotionSource,
+  type SegmentDef,
+  type SegmentName,
+  type SensorCalibration,
+  type Side,
+} from './kinematics/index';
 
-// fusion/ — orientation filters (VQF-class real-time and offline, Madgwick, Mahony), magnetometer
-// calibration, gyroscope bias from still periods.
-export * from './fusion/index';
+// reps/ — the Rep / MovementSignal types, the streaming segmenter and the live dominant-rotation
+// signal. (The offline counter and the whole-recording signal: kinemetry/offline.)
+export {
+  DOMINANT_ROTATION_DEFAULTS,
+  DominantRotationTracker,
+  REP_GAP,
+  REP_NO_HOLD,
+  REP_PARTIAL,
+  REP_SEGMENTER_DEFAULTS,
+  REP_TRUNCATED,
+  RepParamError,
+  RepSegmenter,
+  RotationAxisAccumulator,
+  inclinationAngleRad,
+  principalRotationAxis,
+  resolveDominantRotationParams,
+  resolveRepSegmenterParams,
+  swingAngleRad,
+  totalRotationDeg,
+  twistAngleRad,
+  upInSensor,
+  type AngleSink,
+  type DominantRotationMethod,
+  type DominantRotationParams,
+  type MovementSignal,
+  type Rep,
+  type RepPhase,
+  type RepSegmenterParams,
+  type RepSegmenterState,
+} from './reps/index';
 
-// kinematics/ — body model, sensor-to-segment calibration, joint angles, ROM and norms.
-export * from './kinematics/index';
-
-// sim/ — motion and IMU simulator with exact ground truth.
-export * as sim from './sim/index';
-
-// reps/ — repetition segmentation: automatic single-sensor signal, streaming segmenter, offline counter.
-export * from './reps/index';
-
-// quality/ — per-rep measures, template mode, session summary.
-export * from './quality/index';
-
-// report/ — the analysis report model and its self-contained HTML rendering.
-export * as report from './report/index';
-
-// pipeline/ — rxjs live streams: sources (BLE with reconnect, recordings), stage operators, recording sinks.
-export * from './pipeline/index';
+// pipeline/ — rxjs operators around the stages above, and the recording operator. (Sources:
+// `fromSensor` in kinemetry/ble, `fromRecording` and the CSV sinks in kinemetry/formats;
+// `scoreRepsLive` in kinemetry/quality.)
+export * from './pipeline/events';
+export * from './pipeline/errors';
+export * from './pipeline/signal';
+export * from './pipeline/fuseOrientation';
+export * from './pipeline/jointAngles';
+export * from './pipeline/dominantRotation';
+export * from './pipeline/segmentReps';
+export * from './pipeline/record';
+export type { BlockSink } from './pipeline/sinks';
+export * from './pipeline/batch';

@@ -5,24 +5,16 @@
  * bundled Movesense capture through a FakeTransport (no hardware needed).
  *
  * Built and served by `npm run example:browser` (scripts/example-browser.mjs). In an app,
- * import from 'kinemetry' instead of '../../src/index'.
+ * import from 'kinemetry' and 'kinemetry/ble' instead of '../../src/index' and '../../src/ble'.
  *
  * Query parameters (used by the real-browser test, test/browser/run.mjs):
  *   ?timeoutMs=N  wait for a command's answer (default 5000 ms).
  */
 import { Subject, takeUntil } from 'rxjs';
-import {
-  FakeTransport,
-  MovesenseDriver,
-  PolarPmdDriver,
-  browserTransport,
-  dominantRotation,
-  fromSensor,
-  fuseOrientation,
-  parseBleCapture,
-  segmentReps,
-} from '../../src/index';
-import type { BleDeviceLike, BleDriver, BleGattServerLike, BleTransport, BluetoothLike, FromSensorOptions, SensorEvent } from '../../src/index';
+import { dominantRotation, fuseOrientation, segmentReps } from '../../src/index';
+import { FakeTransport, MovesenseDriver, PolarPmdDriver, browserTransport, fromSensor, parseBleCapture } from '../../src/ble';
+import type { SensorEvent } from '../../src/index';
+import type { BleDeviceLike, BleDriver, BleGattServerLike, BleTransport, BluetoothLike, FromSensorOptions } from '../../src/ble';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const statusEl = $<HTMLDivElement>('status');

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fromRecording, fuseOrientation } from '../../src/index';
+import { fuseOrientation } from '../../src/index';
+import { fromRecording } from '../../src/formats';
 import { RomMeter, trialStats } from '../../examples/clinic/src/meter';
 import { presetById } from '../../examples/clinic/src/presets';
 

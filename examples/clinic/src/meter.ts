@@ -15,7 +15,8 @@
  *    neutral; its value is the mean angle over the hold. Re-armed once the angle is back below
  *    half the trial.
  */
-import { Inclinometer, quat, sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/index';
+import { Inclinometer, quat } from '../../../src/index';
+import { sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/calibration';
 import type { SampleBlock, Side } from '../../../src/index';
 import type { MotionPreset } from './presets';
 

@@ -4,8 +4,11 @@
  */
 import { concatMap, defer, from, map, mergeMap, of, timer } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { MovesenseDriver, PolarPmdDriver, browserTransport, fromRecording, fromSensor, fuseOrientation } from '../../../src/index';
-import type { BluetoothLike, SampleBlock, SensorEvent } from '../../../src/index';
+import { fuseOrientation } from '../../../src/index';
+import { MovesenseDriver, PolarPmdDriver, browserTransport, fromSensor } from '../../../src/ble';
+import { fromRecording } from '../../../src/formats';
+import type { SampleBlock, SensorEvent } from '../../../src/index';
+import type { BluetoothLike } from '../../../src/ble';
 
 export interface RecordingEntry {
   readonly file: string;
