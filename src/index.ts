@@ -62,7 +62,7 @@ export {
   type VqfState,
 } from './fusion/index';
 
-// kinematics/ — body model, joint angles (stage and per sample), inclinometer ROM, norms.
+// kinematics/ — body model, joint angles (stage and per sample), inclinometer ROM, tilt from gravity (acc-only sensors), norms.
 // (Sensor-to-segment calibration: kinemetry/calibration; angles over a whole recording and the ROM summary: kinemetry/offline.)
 export {
   AAOS_NORMAL_ROM_DEG,
@@ -70,6 +70,7 @@ export {
   FLAG_NEAR_GIMBAL_LOCK,
   FLAG_PLANE_HELD,
   FLAG_PLANE_INITIAL,
+  GravityTilt,
   INCLINOMETER_MOTIONS,
   INCL_NOT_AT_REST,
   INCL_OUT_OF_PLANE,
@@ -80,6 +81,7 @@ export {
   ROM_MOTIONS,
   ROM_MOTION_SOURCES,
   SEGMENTS,
+  TILT_NOT_AT_REST,
   SEGMENT_NAMES,
   UnknownBodyPartError,
   angleColumnNames,
@@ -91,9 +93,11 @@ export {
   mountCovariance,
   normalRomDeg,
   percentOfNormal,
+  referenceUpFromRest,
   romMotionSource,
   segmentQuatFromSensor,
   type DofDef,
+  type GravityTiltParams,
   type InclinometerMotion,
   type InclinometerParams,
   type JointAngleSeries,
