@@ -8,6 +8,10 @@
  *   are hold wobble (the rehab norm is move, hold 5 s, return), a larger one starts the return;
  * - return: complete when the signal is still for `settleS` near the rest level, or when it
  *   rises again by `reboundFraction` of the excursion (the next rep starts without a pause).
+ *   Before that, the rep may be reported early (EARLY): once the lead-compensated signal has
+ *   been still near rest for `confirmS`. That only reports it: the state machine goes on to its
+ *   own completion, which then reports nothing for that rep (so the counts, sets and rest
+ *   levels are exactly those without the early report).
  *   A return that overshoots the rest level by more than the excursion was no rep (the rest
  *   level shifted and a movement the other way followed).
  * - rest-level repairs: a dip well below rest that comes back within `dipMaxS` leaves the rest
@@ -18,6 +22,7 @@
  * It only finds landmarks (sample numbers and levels); the segmenter turns them into a Rep.
  */
 import type { RepLandmarks } from './boundaries';
+import type { RepEndCause } from './rep';
 import type { RepSegmenterParams } from './segmenterParams';
 
 export const REST = 0;
@@ -28,6 +33,8 @@ export const RETURN = 2;
 export const NOTHING = 0;
 /** A rep is complete: its landmarks are in `done`. */
 export const COMPLETE = 1;
+/** The rep in progress has come back to rest (lead signal): its landmarks so far are in `done`; the state is unchanged. */
+export const EARLY = 2;
 
 export class RepCore {
   phase = REST;
@@ -42,6 +49,15 @@ export class RepCore {
   minIdx = 0;
   private anchor = 0;
   private anchorTS = 0;
+  /** Return: start of the current still stretch of the lead-compensated signal. */
+  private leadAnchor = 0;
+  private leadAnchorTS = 0;
+  /** Return: the rep in progress was already reported (EARLY); its completion reports nothing. */
+  reported = false;
+  /** Start of the lead signal's still stretch when EARLY was returned, s. */
+  doneStillFromS = 0;
+  /** How the rep in `done` ended. */
+  doneCause: RepEndCause = 'settle';
   /** Start of the excursion in progress (time of the sample that started it), s. */
   onsetTS = 0;
   /** Sample number of the previous rep's end (the onset search stops there). */
@@ -78,14 +94,18 @@ export class RepCore {
     this.prevEndIdx = 0;
     this.gapInRep = false;
     this.inDip = false;
+    this.reported = false;
   }
 
   markGap(): void {
     if (this.phase !== REST) this.gapInRep = true;
   }
 
-  /** One smoothed sample y (rep-up units), sample number n, time tS, step dtS. */
-  step(y: number, n: number, tS: number, dtS: number, oldest: number): number {
+  /**
+   * One smoothed sample y (rep-up units), its lead-compensated twin `lead` (same units, no
+   * low-frequency lag; see segmenter.ts), sample number n, time tS, step dtS.
+   */
+  step(y: number, lead: number, n: number, tS: number, dtS: number, oldest: number): number {
     const p = this.p;
     if (this.phase === REST) {
       const leak = p.restDriftDegS * dtS;
@@ -126,6 +146,8 @@ export class RepCore {
         this.minIdx = n;
         this.anchor = y;
         this.anchorTS = tS;
+        this.leadAnchor = lead;
+        this.leadAnchorTS = tS;
       } else {
         // Still = within the band of where the stretch began, plus what slow drift may add.
         const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc) + p.restDriftDegS * (tS - this.outAnchorTS);
@@ -152,9 +174,18 @@ export class RepCore {
     }
     if (y - this.min >= Math.max(p.enterDeg, p.reboundFraction * exc)) {
       // Rising again before settling: this rep ended at its lowest point, the next has begun.
-      this.complete(oldest);
+      const done = this.finishRep(oldest, 'rebound');
       this.startOut(this.min, y, n, tS);
-      return COMPLETE;
+      return done;
+    }
+    if (!this.reported && this.stillAtRest(lead, tS, exc)) {
+      const prevEnd = this.prevEndIdx;
+      this.complete(oldest);
+      this.prevEndIdx = prevEnd; // the state machine's own completion sets it
+      this.reported = true;
+      this.doneCause = 'rest';
+      this.doneStillFromS = this.leadAnchorTS;
+      return EARLY;
     }
     const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc);
     if (Math.abs(y - this.anchor) > band) {
@@ -166,13 +197,39 @@ export class RepCore {
     const low = y - this.repRest <= p.settleFraction * exc;
     // Still near the old rest level, or still for long at a new one (the rest pose shifted).
     if ((stillS >= p.settleS && low) || stillS >= 6 * p.settleS) {
-      this.complete(oldest);
+      const done = this.finishRep(oldest, stillS >= p.settleS && low ? 'settle' : 'newRest');
       this.toRest(this.min);
       // Came back below the rest before the rep: possibly a brief dip (see REST).
       if (this.min < this.repRest - p.minRomDeg) this.startDip(this.repRest, tS);
-      return COMPLETE;
+      return done;
     }
     return NOTHING;
+  }
+
+  /**
+   * Early end (live feedback): the lead-compensated signal is near the rest level before the rep
+   * and has stayed within a band of one level for `confirmS` — the movement has stopped; the
+   * smoothed signal would confirm it ~2τ + settleS later.
+   */
+  private stillAtRest(lead: number, tS: number, exc: number): boolean {
+    const p = this.p;
+    if (Math.abs(lead - this.leadAnchor) > Math.max(p.stillBandMinDeg, p.confirmBandFraction * exc)) {
+      this.leadAnchor = lead;
+      this.leadAnchorTS = tS;
+      return false;
+    }
+    return tS - this.leadAnchorTS >= p.confirmS && Math.abs(lead - this.repRest) <= p.settleFraction * exc;
+  }
+
+  /** The state machine's own completion: landmarks into `done`; COMPLETE unless already reported early. */
+  private finishRep(oldest: number, cause: RepEndCause): number {
+    this.complete(oldest);
+    if (this.reported) {
+      this.reported = false;
+      return NOTHING;
+    }
+    this.doneCause = cause;
+    return COMPLETE;
   }
 
   /** Fill `done` with the landmarks of the rep in progress (return phase). */
@@ -205,6 +262,7 @@ export class RepCore {
     this.peakIdx = n;
     this.onsetTS = tS;
     this.gapInRep = false;
+    this.reported = false;
   }
 
   toRest(level: number): void {
