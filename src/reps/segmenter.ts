@@ -243,7 +243,7 @@ export class RepSegmenter {
       // lead-compensated signal entered its still stretch at rest.
       const last = this.buf.count - 1;
       const edge = Math.max(p.boundaryMinDeg, p.boundaryFraction * romDeg);
-      t.endS = Math.max(t.holdEndS, restEntryS(this.lightBuf, this.rawBuf, c.dir, Math.max(lm.returnIdx, this.buf.oldest), last, c.doneStillFromS, edge));
+      t.endS = Math.min(nowS, Math.max(t.holdEndS, restEntryS(this.lightBuf, this.tauS, this.rawBuf, c.dir, Math.max(lm.returnIdx, this.buf.oldest), last, c.doneStillFromS, edge)));
     }
     const { set, partial: small, fidget } = this.sets.add(t.startS, t.endS, romDeg);
     if (fidget) return undefined;

@@ -43,7 +43,7 @@ export interface RepSegmenterParams {
    * event comes early: detection, counts and sets are the slow path's. Default 0.08.
    */
   confirmS: number;
-  /** See {@link confirmS}. Default 0.04. */
+  /** See {@link confirmS}. Default 0.01 (the boundary band: a looser one calls the stop while the last degrees are still moving). */
   confirmBandFraction: number;
   /** "Still" band: max(stillBandMinDeg, stillBandFraction × excursion), deg. Default 0.75. */
   stillBandMinDeg: number;
@@ -108,7 +108,7 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   settleFraction: 0.35,
   settleS: 0.3,
   confirmS: 0.08,
-  confirmBandFraction: 0.04,
+  confirmBandFraction: 0.01,
   stillBandMinDeg: 0.75,
   stillBandFraction: 0.08,
   reboundFraction: 0.25,
