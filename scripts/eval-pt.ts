@@ -123,7 +123,7 @@ for (const subject of SUBJECTS) {
     const signal = dominantRotationSignal(block, { method });
     const off = countRepsOffline(signal);
     // Streaming: tracker → segmenter, sample by sample.
-    const seg = new RepSegmenter(JSON.parse(process.env.SEGP ?? '{}'));
+    const seg = new RepSegmenter();
     const live: Rep[] = [];
     // End-to-end latency: input time when the rep came out − its end (includes the axis warm-up,
     // during which the tracker holds samples back; Rep.latencyS is the segmenter's own part).

@@ -52,6 +52,9 @@ export class RepCore {
   /** Return: start of the current still stretch of the lead-compensated signal. */
   private leadAnchor = 0;
   private leadAnchorTS = 0;
+  /** Return: fastest speed of the smoothed signal back towards rest so far, deg/s; the previous y. */
+  private returnPeakDegS = 0;
+  private prevY = 0;
   /** Return: the rep in progress was already reported (EARLY); its completion reports nothing. */
   reported = false;
   /** Start of the lead signal's still stretch when EARLY was returned, s. */
@@ -148,6 +151,8 @@ export class RepCore {
         this.anchorTS = tS;
         this.leadAnchor = lead;
         this.leadAnchorTS = tS;
+        this.returnPeakDegS = 0;
+        this.prevY = y;
       } else {
         // Still = within the band of where the stretch began, plus what slow drift may add.
         const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc) + p.restDriftDegS * (tS - this.outAnchorTS);
@@ -178,20 +183,15 @@ export class RepCore {
       this.startOut(this.min, y, n, tS);
       return done;
     }
-    if (!this.reported && this.stillAtRest(lead, tS, exc)) {
-      const prevEnd = this.prevEndIdx;
-      this.complete(oldest);
-      this.prevEndIdx = prevEnd; // the state machine's own completion sets it
-      this.reported = true;
-      this.doneCause = 'rest';
-      this.doneStillFromS = this.leadAnchorTS;
-      return EARLY;
-    }
+    if (dtS > 0) this.returnPeakDegS = Math.max(this.returnPeakDegS, (this.prevY - y) / dtS);
+    this.prevY = y;
+    // Decided here, reported after this sample's own state update (which it must not skip).
+    const early = !this.reported && this.stillAtRest(lead, tS, exc);
     const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc);
     if (Math.abs(y - this.anchor) > band) {
       this.anchor = y;
       this.anchorTS = tS;
-      return NOTHING;
+      return early ? this.reportEarly(oldest) : NOTHING;
     }
     const stillS = tS - this.anchorTS;
     const low = y - this.repRest <= p.settleFraction * exc;
@@ -203,7 +203,18 @@ export class RepCore {
       if (this.min < this.repRest - p.minRomDeg) this.startDip(this.repRest, tS);
       return done;
     }
-    return NOTHING;
+    return early ? this.reportEarly(oldest) : NOTHING;
+  }
+
+  /** The rep in progress has stopped at rest: its landmarks so far into `done`, the state unchanged. */
+  private reportEarly(oldest: number): number {
+    const prevEnd = this.prevEndIdx;
+    this.complete(oldest);
+    this.prevEndIdx = prevEnd; // the state machine's own completion sets it
+    this.reported = true;
+    this.doneCause = 'rest';
+    this.doneStillFromS = this.leadAnchorTS;
+    return EARLY;
   }
 
   /**
@@ -213,12 +224,16 @@ export class RepCore {
    */
   private stillAtRest(lead: number, tS: number, exc: number): boolean {
     const p = this.p;
-    if (Math.abs(lead - this.leadAnchor) > Math.max(p.stillBandMinDeg, p.confirmBandFraction * exc)) {
+    const band = Math.max(p.confirmBandMinDeg, p.confirmBandFraction * exc);
+    if (Math.abs(lead - this.leadAnchor) > band) {
       this.leadAnchor = lead;
       this.leadAnchorTS = tS;
       return false;
     }
-    return tS - this.leadAnchorTS >= p.confirmS && Math.abs(lead - this.repRest) <= p.settleFraction * exc;
+    // Still = slower than confirmSpeedFraction of the return's peak speed: a slow, small return
+    // creeps through the band, so it is watched for longer than confirmS.
+    const stillS = Math.max(p.confirmS, band / (p.confirmSpeedFraction * this.returnPeakDegS));
+    return tS - this.leadAnchorTS >= stillS && Math.abs(lead - this.repRest) <= p.settleFraction * exc;
   }
 
   /** The state machine's own completion: landmarks into `done`; COMPLETE unless already reported early. */

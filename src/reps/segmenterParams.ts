@@ -39,12 +39,20 @@ export interface RepSegmenterParams {
   /**
    * Early rep event (live feedback): the lead-compensated signal (the smoothing's lag removed, see
    * segmenter.ts) is back within `settleFraction` of rest and has stayed within
-   * max(stillBandMinDeg, confirmBandFraction × excursion) of one level this long, s. Only the
+   * max(confirmBandMinDeg, confirmBandFraction × excursion) of one level this long, s. Only the
    * event comes early: detection, counts and sets are the slow path's. Default 0.08.
    */
   confirmS: number;
   /** See {@link confirmS}. Default 0.01 (the boundary band: a looser one calls the stop while the last degrees are still moving). */
   confirmBandFraction: number;
+  /** See {@link confirmS}: the band's floor (noise of the lead signal), deg. Default 0.4. */
+  confirmBandMinDeg: number;
+  /**
+   * See {@link confirmS}: the stay in the band lasts at least band / (this × the return's peak
+   * speed), i.e. the signal moves slower than this fraction of its peak speed (a slow, small
+   * return would otherwise look still while it is still creeping back). Default 0.15.
+   */
+  confirmSpeedFraction: number;
   /** "Still" band: max(stillBandMinDeg, stillBandFraction × excursion), deg. Default 0.75. */
   stillBandMinDeg: number;
   /** See {@link stillBandMinDeg}. Default 0.08. */
@@ -109,6 +117,8 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   settleS: 0.3,
   confirmS: 0.08,
   confirmBandFraction: 0.01,
+  confirmBandMinDeg: 0.4,
+  confirmSpeedFraction: 0.15,
   stillBandMinDeg: 0.75,
   stillBandFraction: 0.08,
   reboundFraction: 0.25,
@@ -140,8 +150,8 @@ export class RepParamError extends RangeError {
   }
 }
 
-const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'confirmBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction', 'newSetFraction'] as const;
-const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'confirmS', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
+const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'confirmBandFraction', 'confirmSpeedFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction', 'newSetFraction'] as const;
+const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'confirmS', 'confirmBandMinDeg', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
 const NON_NEGATIVE = ['restDriftDegS', 'boundaryMinDeg', 'minHoldS'] as const;
 
 /** Defaults filled in and every field checked; throws {@link RepParamError}. */
