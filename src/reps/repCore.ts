@@ -10,8 +10,10 @@
  *   rises again by `reboundFraction` of the excursion (the next rep starts without a pause).
  *   Before that, the rep may be reported early (EARLY): once the lead-compensated signal has
  *   been still near rest for `confirmS`. That only reports it: the state machine goes on to its
- *   own completion, which then reports nothing for that rep (so the counts, sets and rest
- *   levels are exactly those without the early report).
+ *   own completion, which then reports nothing for that rep (so the counts and rest levels
+ *   are those without the early report — except that an undecided direction is fixed by the
+ *   first report, a set pause is measured from the earlier-placed end, and a rep reported early
+ *   that the state machine later drops (a return overshooting past rest) stays reported).
  *   A return that overshoots the rest level by more than the excursion was no rep (the rest
  *   level shifted and a movement the other way followed).
  * - rest-level repairs: a dip well below rest that comes back within `dipMaxS` leaves the rest

@@ -7,9 +7,10 @@
  * buffer ({@link placeBoundaries}); the smoothing's group delay is subtracted from the
  * boundary times, so they are not late by it. The rep event need not wait for the smoothed
  * signal to settle: the lead-compensated signal 2·z1 − z2 (no low-frequency lag) tells when the
- * movement has stopped near rest, and the rep is emitted `confirmS` later with its end placed
- * on that signal (see repCore.ts: the detection itself goes on over the smoothed signal, so the
- * counts do not depend on it). With `direction: 0` two detectors (up and down) run until one completes a rep;
+ * movement has stopped near rest, and the rep is emitted once it has stayed stopped for
+ * `confirmS` (longer for slow returns), its end placed on the first smoothing stage (see
+ * {@link restEntryS}). The detection itself goes on over the smoothed signal (repCore.ts), so
+ * the counts do not depend on the early event. With `direction: 0` two detectors (up and down) run until one completes a rep;
  * its direction is kept from then on (a recording that starts off its rest pose, e.g. an arm
  * settling after the start, would otherwise fool a decision on the first excursion).
  * NaN samples or time jumps are gaps: the smoothing restarts after them and a rep that spans
@@ -239,8 +240,8 @@ export class RepSegmenter {
     const t = placeBoundaries(this.buf, c.dir, lm, p, this.times);
     const romDeg = lm.peak - lm.restBefore;
     if (c.doneCause === 'rest') {
-      // Reported early: the smoothed look-back has not come down yet; the rep ended where the
-      // lead-compensated signal entered its still stretch at rest.
+      // Reported early: the smoothed look-back (2τ behind) has not come down yet; the end is
+      // placed on the first stage (τ behind) against the raw rest level.
       const last = this.buf.count - 1;
       const edge = Math.max(p.boundaryMinDeg, p.boundaryFraction * romDeg);
       t.endS = Math.min(nowS, Math.max(t.holdEndS, restEntryS(this.lightBuf, this.tauS, this.rawBuf, c.dir, Math.max(lm.returnIdx, this.buf.oldest), last, c.doneStillFromS, edge)));
