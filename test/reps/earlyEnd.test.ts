@@ -93,6 +93,21 @@ describe('early rep event', () => {
     );
   });
 
+  it('a recording that ends right after a rep was reported early: finish() does not report it again', () => {
+    const { signal, seq } = simSignal({ ...base, reps: 3, sets: 1 }, { noiseDeg: 0.2 });
+    const cut = signal.tS.findIndex((t) => t > seq.reps[2]!.endS + 0.2);
+    const seg = new RepSegmenter();
+    const live = [...seg.pushBlock(signal.tS.subarray(0, cut), signal.angleDeg.subarray(0, cut))];
+    expect(live).toHaveLength(3);
+    expect(live[2]!.endedBy).toBe('rest');
+    expect(seg.finish()).toBeUndefined();
+    expect(seg.state.phase).toBe('rest');
+    // Without the early event the last rep comes from finish().
+    const slow = new RepSegmenter(SLOW_ONLY);
+    expect(slow.pushBlock(signal.tS.subarray(0, cut), signal.angleDeg.subarray(0, cut))).toHaveLength(2);
+    expect(slow.finish()?.endedBy).toBe('end');
+  });
+
   it('bad confirmation parameters are rejected', () => {
     expect(() => new RepSegmenter({ confirmS: 0 })).toThrow(RangeError);
     expect(() => new RepSegmenter({ confirmBandFraction: 1.5 })).toThrow(RangeError);
