@@ -108,6 +108,9 @@ const rows: Row[] = [];
 let tpAll = 0, nDetAll = 0, nTruthAll = 0;
 const startErrAll: number[] = [], endErrAll: number[] = [];
 const endToEndAll: number[] = [], firstRepE2E: number[] = [];
+let liveTp = 0, liveDet = 0;
+const liveEndErr: number[] = [];
+const liveCause = new Map<string, number[]>();
 for (const subject of SUBJECTS) {
   for (const ex of EXERCISES) {
     const unit = ex === 2 ? 4 : 2;
@@ -130,7 +133,11 @@ for (const subject of SUBJECTS) {
       const r = seg.push(t, a);
       if (r) {
         live.push(r);
-        if (!r.partial) endToEnd.push(inputS - r.endS);
+        if (!r.partial) {
+          endToEnd.push(inputS - r.endS);
+          const k = r.endedBy ?? '?';
+          liveCause.set(k, [...(liveCause.get(k) ?? []), r.latencyS]);
+        }
       }
     }, { method }, RATE_HZ);
     const g = new Float64Array(3), ac = new Float64Array(3);
@@ -157,6 +164,13 @@ for (const subject of SUBJECTS) {
       latencies: live.filter((r) => !r.partial).map((r) => r.latencyS),
     };
     const labels = readLabels(join(dir, subject, `e${ex}`, 'test_times.csv'));
+    if (labels.length > 0) {
+      // The live reps against the same labels: how precise the streaming boundaries are.
+      const m = matchReps(live.filter((r) => !r.partial).map((r): [number, number] => [r.startS, r.endS]), labels);
+      liveTp += m.tp;
+      liveDet += live.filter((r) => !r.partial).length;
+      liveEndErr.push(...m.endErr);
+    }
     if (labels.length > 0) {
       const det = off.reps.filter((r) => !r.partial).map((r): [number, number] => [r.startS, r.endS]);
       const m = matchReps(det, labels);
@@ -231,6 +245,16 @@ lines.push(
   `- streaming detection latency (Rep.latencyS = emission − endS in signal time, counted reps): median ${latMed.toFixed(2)} s, max ${latMax.toFixed(2)} s; ` +
     `end to end from the IMU (includes the tracker's axis warm-up): median ${med(endToEndAll)} s, max ${endToEndAll.length ? Math.max(...endToEndAll).toFixed(2) : '–'} s; first rep of each recording: median ${med(firstRepE2E)} s, max ${firstRepE2E.length ? Math.max(...firstRepE2E).toFixed(2) : '–'} s`,
 );
+{
+  const lp = liveDet > 0 ? liveTp / liveDet : 0;
+  const lr = nTruthAll > 0 ? liveTp / nTruthAll : 0;
+  const lf1 = lp + lr > 0 ? (2 * lp * lr) / (lp + lr) : 0;
+  const causes = [...liveCause].sort((a, b) => b[1].length - a[1].length).map(([k, v]) => `${k} ${v.length} (median ${percentile(v, 50).toFixed(2)} s, max ${Math.max(...v).toFixed(2)} s)`).join(', ');
+  lines.push(
+    `- streaming boundaries, subject 1 vs the same labels: F1 ${lf1.toFixed(3)} at IoU ≥ 0.5; end error median ${med(liveEndErr)} s (median |error| ${mad(liveEndErr)} s); ` +
+      `latency by what ended the rep (Rep.endedBy): ${causes}`,
+  );
+}
 const table = lines.join('\n');
 process.stdout.write(table + '\n');
 process.stdout.write(`\n(${rows.length} recordings in ${elapsedS.toFixed(1)} s)\n`);

@@ -86,3 +86,29 @@ export function placeBoundaries(s: SampleSource, dir: number, m: RepLandmarks, p
   if (!out.hasHold) out.peakS = out.holdEndS = s.timeAt(m.peakIdx);
   return out;
 }
+
+/**
+ * Back at rest, for a rep reported as soon as it stopped (its smoothed look-back has not come
+ * down yet): the first sample in [from, to] of `light` — a lightly smoothed copy (one low-pass
+ * stage, times shifted by its delay) — within `edge` of the rest level after, interpolated; the
+ * level is the mean of the raw signal since `stillFromS` (the light copy still decays towards
+ * it; the lead signal that detected the stop dips past it). The crossing not reached yet: `to`.
+ */
+export function restEntryS(light: SampleSource, tauS: number, raw: SampleSource, dir: number, from: number, to: number, stillFromS: number, edge: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = to; i >= from && raw.timeAt(i) >= stillFromS; i--) {
+    sum += dir * raw.valueAt(i);
+    n++;
+  }
+  const level = n > 0 ? sum / n : dir * raw.valueAt(to);
+  let e = from;
+  while (e <= to && dir * light.valueAt(e) > level + edge) e++;
+  if (e > to) {
+    // Not there yet: the stage decays towards a still input as exp(−t/τ), so it will cross at
+    // τ·ln(excess / edge) after its newest sample.
+    const excess = dir * light.valueAt(to) - level;
+    return light.timeAt(to) + tauS * Math.log(excess / edge);
+  }
+  return e > from ? crossing(light, dir, e - 1, e, level + edge) : light.timeAt(e);
+}

@@ -121,13 +121,17 @@ export function dominantRotationSignal(
   };
 }
 
+/** "Near the farthest attitude" (a hold at end range): within this fraction of its distance from the first one. */
+const NEAR_FAR = 0.2;
+
 /** Receives the streaming signal one sample at a time (offAxisDeg: see {@link DominantRotationSignal.offAxisDeg}). */
 export type AngleSink = (tS: number, angleDeg: number, offAxisDeg: number) => void;
 
 /**
  * Streaming dominant-rotation angle. The axis needs motion to be known, so the first samples
  * are held (orientation only, in a preallocated buffer) until the sensor has turned
- * `warmupDeg` in total or `warmupMaxS` passed; then the axis is fixed, the held samples are
+ * `warmupDeg` in total, or has gone out by `warmupRepDeg` and come back (one rep), or
+ * `warmupMaxS` passed; then the axis is fixed, the held samples are
  * delivered to the sink in order, and every later sample is delivered as it arrives. The
  * warm-up therefore adds to the latency of the first rep(s) only. Allocation-free per sample.
  */
@@ -139,6 +143,13 @@ export class DominantRotationTracker {
   private readonly heldTS: Float64Array;
   private readonly heldQ: Float64Array;
   private held = 0;
+  /** Warm-up: largest distance of the attitude from the first one so far, deg, and that attitude. */
+  private farthestDeg = 0;
+  private readonly qFar = quat.create();
+  private readonly scratchAxis = new Float64Array(3);
+  /** Warm-up: since when the attitude has been near the farthest one (NaN: it is not), s; longest such stay, s. */
+  private nearFarFromS = NaN;
+  private heldFarS = 0;
   private readonly axis = new Float64Array([1, 0, 0]);
   private share = 0;
   private fixed = false;
@@ -193,6 +204,9 @@ export class DominantRotationTracker {
     this.vqf.reset();
     this.acc.reset();
     this.held = 0;
+    this.farthestDeg = 0;
+    this.nearFarFromS = NaN;
+    this.heldFarS = 0;
     this.axis.set([1, 0, 0]);
     this.share = 0;
     this.fixed = false;
@@ -251,7 +265,29 @@ export class DominantRotationTracker {
     quat.writeAt(this.heldQ, this.held, q);
     this.held++;
     const moved = this.acc.totalRad * DEG;
-    if (moved >= this.params.warmupDeg || (moved > 0 && (tS - this.t0S >= this.params.warmupMaxS || this.held >= this.capacity))) {
+    const p = this.params;
+    const awayDeg = quat.distanceRad(this.qRef, q) * DEG;
+    let fromFarDeg = quat.distanceRad(this.qFar, q) * DEG;
+    if (awayDeg > this.farthestDeg) {
+      // Farther than ever: the hold at the far end restarts unless this is the same end range.
+      if (fromFarDeg > NEAR_FAR * awayDeg) this.heldFarS = 0;
+      this.farthestDeg = awayDeg;
+      quat.copy(this.qFar, q);
+      fromFarDeg = 0;
+    }
+    if (fromFarDeg > NEAR_FAR * this.farthestDeg) this.nearFarFromS = NaN;
+    else if (Number.isNaN(this.nearFarFromS)) this.nearFarFromS = tS;
+    else this.heldFarS = Math.max(this.heldFarS, tS - this.nearFarFromS);
+    // Out, held, and back: one whole rep has been seen, enough for its axis — when it was about
+    // one axis (a multi-axis movement needs more motion to find it).
+    const f = p.warmupBackFraction * this.farthestDeg;
+    const outAndBack =
+      this.farthestDeg >= p.warmupRepDeg &&
+      this.heldFarS >= p.warmupRepHoldS &&
+      awayDeg <= this.farthestDeg - f &&
+      fromFarDeg >= f &&
+      this.acc.axis(this.scratchAxis) >= p.warmupRepShare;
+    if (moved >= p.warmupDeg || outAndBack || (moved > 0 && (tS - this.t0S >= p.warmupMaxS || this.held >= this.capacity))) {
       this.fixAxis();
     } else if (this.held >= this.capacity) {
       // Nothing moved for the whole buffer: deliver those (still) samples about the provisional axis.

@@ -161,6 +161,12 @@ export function restSideDirection(tS: ArrayLike<number>, smooth: ArrayLike<numbe
   return vote > 0 ? 1 : -1;
 }
 
+/** A streaming rep as the offline counter reports it: no latency, no emission time. */
+function offlineRep(rep: Rep, changes: Partial<Rep>): Rep {
+  const { emittedS: _live, ...rest } = rep;
+  return Object.freeze({ ...rest, ...changes, latencyS: 0 });
+}
+
 /**
  * Count and segment the reps of a whole recording. Same parameters as {@link RepSegmenter};
  * `signal.gapAfterS` marks gaps (see above);
@@ -206,7 +212,7 @@ export function countRepsOffline(signal: MovementSignal, params: Partial<RepSegm
     let peakIdx = -1;
     for (let i = i0; i <= i1; i++) if (Number.isFinite(smooth[i]!) && (peakIdx < 0 || d * smooth[i]! > d * smooth[peakIdx]!)) peakIdx = i;
     if (peakIdx < 0) {
-      reps.push({ ...rep, latencyS: 0 });
+      reps.push(offlineRep(rep, {}));
       continue;
     }
     let restBefore = Infinity;
@@ -221,17 +227,7 @@ export function countRepsOffline(signal: MovementSignal, params: Partial<RepSegm
     const t = placeBoundaries(src, d, lm, p, times);
     prevEnd = minIdx;
     const noHold = t.hasHold ? 0 : REP_NO_HOLD;
-    reps.push(
-      Object.freeze({
-        ...rep,
-        startS: t.startS,
-        peakS: t.peakS,
-        holdEndS: t.holdEndS,
-        endS: t.endS,
-        flags: (rep.flags & ~REP_NO_HOLD) | noHold,
-        latencyS: 0,
-      }),
-    );
+    reps.push(offlineRep(rep, { startS: t.startS, peakS: t.peakS, holdEndS: t.holdEndS, endS: t.endS, flags: (rep.flags & ~REP_NO_HOLD) | noHold }));
   }
   return summarizeReps(reps, p);
 }

@@ -29,6 +29,9 @@ export const REP_GAP = 2; // a gap in the data falls inside the rep: boundaries 
 export const REP_NO_HOLD = 4; // no hold at end range was detected
 export const REP_TRUNCATED = 8; // the recording ended (or started) inside the rep
 
+/** What ended a rep (see {@link Rep.endedBy}). */
+export type RepEndCause = 'rest' | 'settle' | 'rebound' | 'newRest' | 'end';
+
 /** One repetition: leave rest → reach end range (peak) → hold → return to rest. */
 export interface Rep {
   /** 0-based over all reps found (partial ones included), in time order. */
@@ -60,4 +63,16 @@ export interface Rep {
    * latency; includes any look-ahead the detector needs to confirm the return). 0 offline.
    */
   readonly latencyS: number;
+  /**
+   * Streaming: time of the sample whose push emitted the event, s (signal time; `latencyS` =
+   * emittedS − endS). Absent offline.
+   */
+  readonly emittedS?: number;
+  /**
+   * What ended the rep: 'rest' — the movement stopped near rest (early event, end placed on the
+   * lag-free signal); 'settle' — the smoothed signal was still near rest for `settleS`;
+   * 'rebound' — the next rep began before it settled; 'newRest' — it came to rest away from the
+   * old rest level (a shifted pose, after 6 × settleS); 'end' — the recording ended.
+   */
+  readonly endedBy?: RepEndCause;
 }

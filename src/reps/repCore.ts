@@ -8,6 +8,12 @@
  *   are hold wobble (the rehab norm is move, hold 5 s, return), a larger one starts the return;
  * - return: complete when the signal is still for `settleS` near the rest level, or when it
  *   rises again by `reboundFraction` of the excursion (the next rep starts without a pause).
+ *   Before that, the rep may be reported early (EARLY): once the lead-compensated signal has
+ *   been still near rest for `confirmS`. That only reports it: the state machine goes on to its
+ *   own completion, which then reports nothing for that rep (so the counts and rest levels
+ *   are those without the early report — except that an undecided direction is fixed by the
+ *   first report, a set pause is measured from the earlier-placed end, and a rep reported early
+ *   that the state machine later drops (a return overshooting past rest) stays reported).
  *   A return that overshoots the rest level by more than the excursion was no rep (the rest
  *   level shifted and a movement the other way followed).
  * - rest-level repairs: a dip well below rest that comes back within `dipMaxS` leaves the rest
@@ -18,6 +24,7 @@
  * It only finds landmarks (sample numbers and levels); the segmenter turns them into a Rep.
  */
 import type { RepLandmarks } from './boundaries';
+import type { RepEndCause } from './rep';
 import type { RepSegmenterParams } from './segmenterParams';
 
 export const REST = 0;
@@ -28,6 +35,8 @@ export const RETURN = 2;
 export const NOTHING = 0;
 /** A rep is complete: its landmarks are in `done`. */
 export const COMPLETE = 1;
+/** The rep in progress has come back to rest (lead signal): its landmarks so far are in `done`; the state is unchanged. */
+export const EARLY = 2;
 
 export class RepCore {
   phase = REST;
@@ -42,6 +51,18 @@ export class RepCore {
   minIdx = 0;
   private anchor = 0;
   private anchorTS = 0;
+  /** Return: start of the current still stretch of the lead-compensated signal. */
+  private leadAnchor = 0;
+  private leadAnchorTS = 0;
+  /** Return: fastest speed of the smoothed signal back towards rest so far, deg/s; the previous y. */
+  private returnPeakDegS = 0;
+  private prevY = 0;
+  /** Return: the rep in progress was already reported (EARLY); its completion reports nothing. */
+  reported = false;
+  /** Start of the lead signal's still stretch when EARLY was returned, s. */
+  doneStillFromS = 0;
+  /** How the rep in `done` ended. */
+  doneCause: RepEndCause = 'settle';
   /** Start of the excursion in progress (time of the sample that started it), s. */
   onsetTS = 0;
   /** Sample number of the previous rep's end (the onset search stops there). */
@@ -78,14 +99,18 @@ export class RepCore {
     this.prevEndIdx = 0;
     this.gapInRep = false;
     this.inDip = false;
+    this.reported = false;
   }
 
   markGap(): void {
     if (this.phase !== REST) this.gapInRep = true;
   }
 
-  /** One smoothed sample y (rep-up units), sample number n, time tS, step dtS. */
-  step(y: number, n: number, tS: number, dtS: number, oldest: number): number {
+  /**
+   * One smoothed sample y (rep-up units), its lead-compensated twin `lead` (same units, no
+   * low-frequency lag; see segmenter.ts), sample number n, time tS, step dtS.
+   */
+  step(y: number, lead: number, n: number, tS: number, dtS: number, oldest: number): number {
     const p = this.p;
     if (this.phase === REST) {
       const leak = p.restDriftDegS * dtS;
@@ -126,6 +151,10 @@ export class RepCore {
         this.minIdx = n;
         this.anchor = y;
         this.anchorTS = tS;
+        this.leadAnchor = lead;
+        this.leadAnchorTS = tS;
+        this.returnPeakDegS = 0;
+        this.prevY = y;
       } else {
         // Still = within the band of where the stretch began, plus what slow drift may add.
         const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc) + p.restDriftDegS * (tS - this.outAnchorTS);
@@ -152,27 +181,72 @@ export class RepCore {
     }
     if (y - this.min >= Math.max(p.enterDeg, p.reboundFraction * exc)) {
       // Rising again before settling: this rep ended at its lowest point, the next has begun.
-      this.complete(oldest);
+      const done = this.finishRep(oldest, 'rebound');
       this.startOut(this.min, y, n, tS);
-      return COMPLETE;
+      return done;
     }
+    if (dtS > 0) this.returnPeakDegS = Math.max(this.returnPeakDegS, (this.prevY - y) / dtS);
+    this.prevY = y;
+    // Decided here, reported after this sample's own state update (which it must not skip).
+    const early = !this.reported && this.stillAtRest(lead, tS, exc);
     const band = Math.max(p.stillBandMinDeg, p.stillBandFraction * exc);
     if (Math.abs(y - this.anchor) > band) {
       this.anchor = y;
       this.anchorTS = tS;
-      return NOTHING;
+      return early ? this.reportEarly(oldest) : NOTHING;
     }
     const stillS = tS - this.anchorTS;
     const low = y - this.repRest <= p.settleFraction * exc;
     // Still near the old rest level, or still for long at a new one (the rest pose shifted).
     if ((stillS >= p.settleS && low) || stillS >= 6 * p.settleS) {
-      this.complete(oldest);
+      const done = this.finishRep(oldest, stillS >= p.settleS && low ? 'settle' : 'newRest');
       this.toRest(this.min);
       // Came back below the rest before the rep: possibly a brief dip (see REST).
       if (this.min < this.repRest - p.minRomDeg) this.startDip(this.repRest, tS);
-      return COMPLETE;
+      return done;
     }
-    return NOTHING;
+    return early ? this.reportEarly(oldest) : NOTHING;
+  }
+
+  /** The rep in progress has stopped at rest: its landmarks so far into `done`, the state unchanged. */
+  private reportEarly(oldest: number): number {
+    const prevEnd = this.prevEndIdx;
+    this.complete(oldest);
+    this.prevEndIdx = prevEnd; // the state machine's own completion sets it
+    this.reported = true;
+    this.doneCause = 'rest';
+    this.doneStillFromS = this.leadAnchorTS;
+    return EARLY;
+  }
+
+  /**
+   * Early end (live feedback): the lead-compensated signal is near the rest level before the rep
+   * and has stayed within a band of one level for `confirmS` — the movement has stopped; the
+   * smoothed signal would confirm it ~2τ + settleS later.
+   */
+  private stillAtRest(lead: number, tS: number, exc: number): boolean {
+    const p = this.p;
+    const band = Math.max(p.confirmBandMinDeg, p.confirmBandFraction * exc);
+    if (Math.abs(lead - this.leadAnchor) > band) {
+      this.leadAnchor = lead;
+      this.leadAnchorTS = tS;
+      return false;
+    }
+    // Still = slower than confirmSpeedFraction of the return's peak speed: a slow, small return
+    // creeps through the band, so it is watched for longer than confirmS.
+    const stillS = Math.max(p.confirmS, band / (p.confirmSpeedFraction * this.returnPeakDegS));
+    return tS - this.leadAnchorTS >= stillS && Math.abs(lead - this.repRest) <= p.settleFraction * exc;
+  }
+
+  /** The state machine's own completion: landmarks into `done`; COMPLETE unless already reported early. */
+  private finishRep(oldest: number, cause: RepEndCause): number {
+    this.complete(oldest);
+    if (this.reported) {
+      this.reported = false;
+      return NOTHING;
+    }
+    this.doneCause = cause;
+    return COMPLETE;
   }
 
   /** Fill `done` with the landmarks of the rep in progress (return phase). */
@@ -205,6 +279,7 @@ export class RepCore {
     this.peakIdx = n;
     this.onsetTS = tS;
     this.gapInRep = false;
+    this.reported = false;
   }
 
   toRest(level: number): void {

@@ -5,8 +5,12 @@
  * The signal is smoothed (two critically damped 1st-order low-pass stages), the detection is
  * the state machine of repCore.ts, and the boundaries are placed afterwards from a look-back
  * buffer ({@link placeBoundaries}); the smoothing's group delay is subtracted from the
- * boundary times, so they are not late by it — the detection latency (`latencyS`) still
- * includes it. With `direction: 0` two detectors (up and down) run until one completes a rep;
+ * boundary times, so they are not late by it. The rep event need not wait for the smoothed
+ * signal to settle: the lead-compensated signal 2·z1 − z2 (no low-frequency lag) tells when the
+ * movement has stopped near rest, and the rep is emitted once it has stayed stopped for
+ * `confirmS` (longer for slow returns), its end placed on the first smoothing stage (see
+ * {@link restEntryS}). The detection itself goes on over the smoothed signal (repCore.ts), so
+ * the counts do not depend on the early event. With `direction: 0` two detectors (up and down) run until one completes a rep;
  * its direction is kept from then on (a recording that starts off its rest pose, e.g. an arm
  * settling after the start, would otherwise fool a decision on the first excursion).
  * NaN samples or time jumps are gaps: the smoothing restarts after them and a rep that spans
@@ -15,9 +19,9 @@
  * Allocation-free per sample: the state is a fixed set of numbers and preallocated arrays; only
  * an emitted {@link Rep} allocates.
  */
-import { placeBoundaries, type RepLandmarks, type RepTimes } from './boundaries';
+import { placeBoundaries, restEntryS, type RepLandmarks, type RepTimes } from './boundaries';
 import { LookBack } from './lookBack';
-import { COMPLETE, OUT, RETURN, REST, RepCore } from './repCore';
+import { NOTHING, OUT, RETURN, REST, RepCore } from './repCore';
 import { REP_GAP, REP_NO_HOLD, REP_PARTIAL, REP_TRUNCATED, type Rep } from './rep';
 import { resolveRepSegmenterParams, type RepSegmenterParams } from './segmenterParams';
 import { SetTracker } from './setTracker';
@@ -52,6 +56,12 @@ export class RepSegmenter {
   /** Group delay of the smoothing at low frequencies, s (subtracted from boundary times). */
   readonly smoothingDelayS: number;
   private readonly buf: LookBack;
+  /**
+   * For the end of a rep reported early (same sample numbers as `buf`): the first smoothing
+   * stage z1 at its delay-compensated times, and the raw signal.
+   */
+  private readonly lightBuf: LookBack;
+  private readonly rawBuf: LookBack;
   private readonly sets: SetTracker;
   private readonly tauS: number;
   private readonly up: RepCore;
@@ -71,6 +81,8 @@ export class RepSegmenter {
     this.tauS = 1 / (2 * Math.PI * this.params.smoothingHz);
     this.smoothingDelayS = 2 * this.tauS;
     this.buf = new LookBack(this.params.maxRepS * this.params.maxRateHz + 2);
+    this.lightBuf = new LookBack(this.buf.capacity);
+    this.rawBuf = new LookBack(this.buf.capacity);
     this.sets = new SetTracker(this.params);
     this.up = new RepCore(1, this.params);
     this.down = new RepCore(-1, this.params);
@@ -85,6 +97,8 @@ export class RepSegmenter {
   /** Back to the initial state (parameters kept). */
   reset(): void {
     this.buf.clear();
+    this.lightBuf.clear();
+    this.rawBuf.clear();
     this.sets.reset();
     this.lastTS = NaN;
     this.restart = true;
@@ -140,19 +154,27 @@ export class RepSegmenter {
     this.restart = false;
     this.lastTS = tS;
     const x = this.z2;
+    // Each stage lags a slow signal by τ and z1 − z2 ≈ τ·dz2/dt, so z2 + 2τ·dz2/dt = 2·z1 − z2
+    // has no low-frequency lag (it is noisier than z2 and overshoots a stop slightly).
+    const lead = 2 * this.z1 - this.z2;
     const n = this.buf.count;
     this.buf.push(tS - this.smoothingDelayS, x);
+    this.lightBuf.push(tS - this.tauS, this.z1);
+    this.rawBuf.push(tS, angleDeg);
     if (first) {
       this.up.init(x);
       this.down.init(-x);
       return undefined;
     }
     const oldest = this.buf.oldest;
-    if (this.core) return this.core.step(this.core.dir * x, n, tS, dtS, oldest) === COMPLETE ? this.emit(this.core, tS, 0, false) : undefined;
+    if (this.core) {
+      const d = this.core.dir;
+      return this.core.step(d * x, d * lead, n, tS, dtS, oldest) !== NOTHING ? this.emit(this.core, tS, 0, false) : undefined;
+    }
     // Undecided: the first detector to complete a rep sets the direction — unless that "rep"
     // lies inside a larger excursion the other way (wobble during the first hold).
-    const upDone = this.up.step(x, n, tS, dtS, oldest) === COMPLETE && !this.inside(this.up, this.down);
-    const downDone = this.down.step(-x, n, tS, dtS, oldest) === COMPLETE && !this.inside(this.down, this.up);
+    const upDone = this.up.step(x, lead, n, tS, dtS, oldest) !== NOTHING && !this.inside(this.up, this.down);
+    const downDone = this.down.step(-x, -lead, n, tS, dtS, oldest) !== NOTHING && !this.inside(this.down, this.up);
     if (upDone || downDone) {
       this.core = upDone ? this.up : this.down;
       return this.emit(this.core, tS, 0, false);
@@ -196,13 +218,15 @@ export class RepSegmenter {
     const y = c.dir * this.buf.valueAt(n);
     const exc = c.peak - c.repRest;
     let rep: Rep | undefined;
-    if (c.phase === RETURN) {
+    if (c.phase === RETURN && !c.reported) {
       c.complete(this.buf.oldest);
+      c.doneCause = 'end';
       rep = this.emit(c, this.lastTS, y - c.repRest <= p.settleFraction * exc ? 0 : REP_TRUNCATED, false);
     } else if (c.phase === OUT && exc >= p.minRomDeg) {
       c.returnIdx = c.minIdx = n;
       c.min = y;
       c.complete(this.buf.oldest);
+      c.doneCause = 'end';
       rep = this.emit(c, this.lastTS, REP_TRUNCATED, true);
     }
     c.toRest(y);
@@ -212,8 +236,16 @@ export class RepSegmenter {
   /** The rep `c` just completed, or undefined when it is a fidget (see setTracker.ts). */
   private emit(c: RepCore, nowS: number, extraFlags: number, incomplete: boolean): Rep | undefined {
     const lm: RepLandmarks = c.done;
-    const t = placeBoundaries(this.buf, c.dir, lm, this.params, this.times);
+    const p = this.params;
+    const t = placeBoundaries(this.buf, c.dir, lm, p, this.times);
     const romDeg = lm.peak - lm.restBefore;
+    if (c.doneCause === 'rest') {
+      // Reported early: the smoothed look-back (2τ behind) has not come down yet; the end is
+      // placed on the first stage (τ behind) against the raw rest level.
+      const last = this.buf.count - 1;
+      const edge = Math.max(p.boundaryMinDeg, p.boundaryFraction * romDeg);
+      t.endS = Math.min(nowS, Math.max(t.holdEndS, restEntryS(this.lightBuf, this.tauS, this.rawBuf, c.dir, Math.max(lm.returnIdx, this.buf.oldest), last, c.doneStillFromS, edge)));
+    }
     const { set, partial: small, fidget } = this.sets.add(t.startS, t.endS, romDeg);
     if (fidget) return undefined;
     const partial = small || incomplete;
@@ -236,6 +268,8 @@ export class RepSegmenter {
       partial,
       flags,
       latencyS: Math.max(0, nowS - t.endS),
+      emittedS: nowS,
+      endedBy: c.doneCause,
     });
     if (!partial) this.counted++;
     return rep;

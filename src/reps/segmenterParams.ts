@@ -31,8 +31,28 @@ export interface RepSegmenterParams {
    * rest level before the rep. Default 0.35 (tolerates a rest level that drifted).
    */
   settleFraction: number;
-  /** Still time that confirms the end of the return, s. Default 0.3. */
+  /**
+   * Still time of the smoothed signal that confirms the end of the return, s — the slow path,
+   * for returns that {@link confirmS} did not end early (and the one that decides the state). Default 0.3.
+   */
   settleS: number;
+  /**
+   * Early rep event (live feedback): the lead-compensated signal (the smoothing's lag removed, see
+   * segmenter.ts) is back within `settleFraction` of rest and has stayed within
+   * max(confirmBandMinDeg, confirmBandFraction × excursion) of one level this long, s. Only the
+   * event comes early: detection, counts and sets are the slow path's. Default 0.08.
+   */
+  confirmS: number;
+  /** See {@link confirmS}. Default 0.01 (the boundary band: a looser one calls the stop while the last degrees are still moving). */
+  confirmBandFraction: number;
+  /** See {@link confirmS}: the band's floor (noise of the lead signal), deg. Default 0.4. */
+  confirmBandMinDeg: number;
+  /**
+   * See {@link confirmS}: the stay in the band lasts at least band / (this × the return's peak
+   * speed), i.e. the signal moves slower than this fraction of its peak speed (a slow, small
+   * return would otherwise look still while it is still creeping back). Default 0.15.
+   */
+  confirmSpeedFraction: number;
   /** "Still" band: max(stillBandMinDeg, stillBandFraction × excursion), deg. Default 0.75. */
   stillBandMinDeg: number;
   /** See {@link stillBandMinDeg}. Default 0.08. */
@@ -95,6 +115,10 @@ export const REP_SEGMENTER_DEFAULTS: Readonly<RepSegmenterParams> = Object.freez
   returnFraction: 0.5,
   settleFraction: 0.35,
   settleS: 0.3,
+  confirmS: 0.08,
+  confirmBandFraction: 0.01,
+  confirmBandMinDeg: 0.4,
+  confirmSpeedFraction: 0.15,
   stillBandMinDeg: 0.75,
   stillBandFraction: 0.08,
   reboundFraction: 0.25,
@@ -126,8 +150,8 @@ export class RepParamError extends RangeError {
   }
 }
 
-const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction', 'newSetFraction'] as const;
-const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
+const FRACTIONS = ['returnFraction', 'settleFraction', 'stillBandFraction', 'confirmBandFraction', 'confirmSpeedFraction', 'reboundFraction', 'boundaryFraction', 'holdFraction', 'partialFraction', 'newSetFraction'] as const;
+const POSITIVE = ['smoothingHz', 'enterDeg', 'minRomDeg', 'settleS', 'confirmS', 'confirmBandMinDeg', 'stillBandMinDeg', 'setPauseS', 'maxHoldS', 'dipMaxS', 'maxRepS', 'maxRateHz', 'maxGapS'] as const;
 const NON_NEGATIVE = ['restDriftDegS', 'boundaryMinDeg', 'minHoldS'] as const;
 
 /** Defaults filled in and every field checked; throws {@link RepParamError}. */

@@ -9,6 +9,9 @@ import { Body } from '../../src/sim/body';
 import { RepSequence } from '../../src/sim/reps';
 import { kneeFlexionScenario } from '../../src/sim/scenarios';
 import { countRepsOffline } from '../../src/reps/offline';
+import type { DominantRotationParams } from '../../src/reps/dominantRotationParams';
+import type { Rep } from '../../src/reps/rep';
+import { RepSegmenter } from '../../src/reps/segmenter';
 import { simulate } from '../../src/sim/simulate';
 
 const DEG = Math.PI / 180;
@@ -132,7 +135,47 @@ describe('dominantRotationSignal on a simulated IMU (consumer errors, mounting e
     expect(Math.max(...after.filter((t) => t > cutTo + 8 && t < cutTo + 12).map(err))).toBeLessThan(3);
   });
 
+  it('streaming tracker warm-up: a small held rep fixes the axis as soon as it is back (not after 90° of motion); the same reps as offline', () => {
+    // 20° reps with 3 s holds: 90° of motion would take ~2.3 reps.
+    const small = kneeFlexionScenario({ posture: 'seated', reps: 5, amplitudeDeg: 20, holdS: 3, noise: 'consumer', mountErrorDeg: 10, seed: 5 });
+    const simSmall = simulate(small, { rateHz: 100, seed: 5 });
+    const b = concatBlocks(simSmall.blocks['shank']!).block;
+    const first = simSmall.truth.reps![0]!;
+    const readyAt = (params: Partial<DominantRotationParams>): number => {
+      let at = NaN;
+      const tr = new DominantRotationTracker(() => {}, params, 100);
+      for (let i = 0; i < b.tS.length && Number.isNaN(at); i++) {
+        tr.update(b.tS[i]!, b.gyrRadS.subarray(3 * i, 3 * i + 3), b.accMS2.subarray(3 * i, 3 * i + 3));
+        if (tr.ready) at = b.tS[i]!;
+      }
+      return at;
+    };
+    const early = readyAt({});
+    expect(early).toBeGreaterThan(first.holdEndS);
+    expect(early).toBeLessThan(first.endS);
+    // Without the one-rep rule: well after the first rep.
+    expect(readyAt({ warmupRepDeg: 1e6 })).toBeGreaterThan(simSmall.truth.reps![1]!.holdEndS);
+    // The first rep is then emitted right after it ends, and the live count is the offline one.
+    const seg = new RepSegmenter();
+    const live: Rep[] = [];
+    let nowS = 0;
+    const tr = new DominantRotationTracker((t, a) => {
+      const r = seg.push(t, a);
+      if (r) live.push({ ...r, latencyS: nowS - r.endS });
+    }, {}, 100);
+    for (let i = 0; i < b.tS.length; i++) {
+      nowS = b.tS[i]!;
+      tr.update(nowS, b.gyrRadS.subarray(3 * i, 3 * i + 3), b.accMS2.subarray(3 * i, 3 * i + 3));
+    }
+    tr.finish();
+    expect(live.filter((r) => !r.partial)).toHaveLength(countRepsOffline(dominantRotationSignal(b)).count);
+    expect(live).toHaveLength(5);
+    expect(live[0]!.latencyS).toBeLessThan(0.3);
+  });
+
   it('rejects bad parameters', () => {
+    expect(() => new DominantRotationTracker(() => {}, { warmupBackFraction: 1 })).toThrow(RepParamError);
+    expect(() => new DominantRotationTracker(() => {}, { warmupRepShare: 0.2 })).toThrow(RepParamError);
     expect(() => dominantRotationSignal(block, { minRateDegS: -1 })).toThrow(RepParamError);
     expect(() => dominantRotationSignal(block, { method: 'pca' as never })).toThrow(RepParamError);
   });
