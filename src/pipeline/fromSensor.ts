@@ -3,7 +3,9 @@
  * and emit every decoded block. On `gattserverdisconnected` it reconnects with exponential
  * backoff and starts the driver again (resubscribe + start commands); the first block of each
  * sensor after a reconnect carries `gapBeforeS` and a {@link GapEvent} is emitted before it.
- * Everything decoded is emitted, in arrival order: nothing already received is dropped.
+ * Everything decoded is emitted, in arrival order: nothing already received is dropped. With
+ * `reorder`, packets are first put back in their stream's order by a bounded buffer (late and
+ * repeated ones are reported as {@link PacketOrderEvent}s) and `account` counts every sample.
  *
  * Unsubscribing stops the stream: the driver's stop commands, notifications off, disconnect.
  */
@@ -11,11 +13,14 @@ import { Observable, filter, map } from 'rxjs';
 import type { BleDriver } from '../io/ble/driver';
 import { BleGattError } from '../io/ble/errors';
 import { GattLink } from '../io/ble/gattLink';
+import type { PacketOrder, PacketOrderFn } from '../io/ble/packetOrder';
+import { ReorderBuffer } from '../io/ble/reorderBuffer';
 import type { BleDeviceLike, BleGattServerLike, BleTransport } from '../io/ble/transport';
 import type { SampleBlock } from '../samples/block';
 import { PipelineParamError, ReconnectFailedError } from './errors';
 import { MIN_RECONNECT_GAP_S } from './events';
-import type { SensorEvent } from './events';
+import type { PacketOrderEvent, SensorEvent } from './events';
+import { SampleAccount } from './sampleAccount';
 
 export interface ReconnectOptions {
   /** Wait before the first reconnect attempt, s. Default 0.5. */
@@ -37,8 +42,28 @@ export interface FromSensorOptions {
   device?: BleDeviceLike;
   /** Reconnect after a dropped link; `false` = complete on disconnect. */
   reconnect?: ReconnectOptions | false;
+  /** Put packets that arrive out of order back in place before decoding (sensors that number or timestamp their frames). */
+  reorder?: ReorderOptions;
+  /** Filled in as the stream runs: received / emitted / duplicate / reordered / late / lost samples. */
+  account?: SampleAccount;
   /** Side channel for {@link fromSensor}: every non-block event (connection, gaps, problems). */
   onEvent?: (event: Exclude<SensorEvent, { type: 'block' }>) => void;
+}
+
+export interface ReorderOptions {
+  /** Reads a packet's stream and sequence key, e.g. `movesensePacketOrder(resources)`. */
+  order: PacketOrderFn;
+  /** Packets held back per stream (the latency is that many packets). Default 4. */
+  windowPackets?: number;
+  /** With no packet for this long (s, host clock), everything held is released. Default 0.25. */
+  idleFlushS?: number;
+}
+
+interface HeldPacket {
+  readonly value: DataView;
+  readonly hostS: number;
+  readonly uuid: string;
+  readonly order: PacketOrder;
 }
 
 function resolveReconnect(r: ReconnectOptions | false | undefined): Required<ReconnectOptions> {
@@ -78,11 +103,76 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     let samples = 0;
     /** Per sensor id: last sample time emitted, and whether its next block follows a reconnect. */
     const last = new Map<string, { tS: number; periodS: number; afterReconnect: boolean }>();
+    const account = options.account ?? new SampleAccount();
+    const reorder = options.reorder;
+    const windowPackets = reorder?.windowPackets ?? 4;
+    const idleFlushS = reorder?.idleFlushS ?? 0.25;
+    if (reorder && (!(idleFlushS > 0) || !Number.isFinite(idleFlushS))) throw new PipelineParamError('reorder.idleFlushS', idleFlushS, 'a finite time > 0 s');
+    /** One reorder buffer per stream of the device. */
+    const buffers = new Map<string, ReorderBuffer<HeldPacket>>();
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
     const emit = (e: SensorEvent): void => {
       if (stopped) return;
       subscriber.next(e);
       if (e.type !== 'block') options.onEvent?.(e);
+    };
+
+    const decode = (value: DataView, hostS: number, uuid: string): void => {
+      const r = driver.decode(value, hostS, uuid);
+      for (const p of r.problems) {
+        if (p.source === 'stream' && p.kind === 'dropped') account.missingReportedSamples += p.missingSamples ?? 0;
+        emit({ type: 'problem', problem: p });
+      }
+      if (r.block) onBlock(r.block);
+    };
+
+    const orderEvent = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): void =>
+      emit({ type: 'packet-order', outcome, stream: h.order.stream, key: h.order.key, samples: h.order.samples, tS: h.hostS });
+
+    const bufferFor = (stream: string): ReorderBuffer<HeldPacket> => {
+      let b = buffers.get(stream);
+      if (!b) {
+        b = new ReorderBuffer<HeldPacket>(windowPackets, {
+          release(h, outcome) {
+            if (outcome === 'reordered') account.reorderedSamples += h.order.samples;
+            if (outcome === 'late') account.lateSamples += h.order.samples;
+            if (outcome !== 'in-order') orderEvent(h, outcome);
+            decode(h.value, h.hostS, h.uuid);
+          },
+          duplicate(h) {
+            account.duplicateSamples += h.order.samples;
+            orderEvent(h, 'duplicate');
+          },
+        });
+        buffers.set(stream, b);
+      }
+      return b;
+    };
+
+    /** Release every held packet, in order, to the current driver state (before a reset). */
+    const flushHeld = (): void => {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
+      for (const b of buffers.values()) b.reset();
+    };
+
+    const onNotification = (uuid: string, value: DataView): void => {
+      const hostS = nowS();
+      const order = reorder?.order(value, uuid) ?? null;
+      if (!order) {
+        decode(value, hostS, uuid);
+        return;
+      }
+      account.receivedSamples += order.samples;
+      // Held past this notification: keep a copy (a transport may reuse its buffer).
+      const copy = new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+      bufferFor(order.stream).push(order.key, { value: copy, hostS, uuid, order });
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        idleTimer = undefined;
+        for (const b of buffers.values()) b.flush();
+      }, idleFlushS * 1000);
     };
 
     const onBlock = (b: SampleBlock): void => {
@@ -93,17 +183,21 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       if (prev?.afterReconnect) {
         const gapS = Math.max(0, b.tS[0]! - prev.tS - prev.periodS);
         emit({ type: 'gap', sensorId: id, afterS: prev.tS, beforeS: b.tS[0]!, gapS, reason: 'reconnect' });
+        if (prev.periodS > 0) account.reconnectGapSamples += Math.round(gapS / prev.periodS);
         out = { ...b, gapBeforeS: Math.max(b.gapBeforeS ?? 0, gapS, MIN_RECONNECT_GAP_S) };
       }
       const rate = b.info.rateHz;
       last.set(id, { tS: Math.max(prev?.tS ?? -Infinity, b.tS[n - 1]!), periodS: rate !== undefined && rate > 0 ? 1 / rate : 0, afterReconnect: false });
       samples += n;
+      account.emittedSamples += n;
       emit({ type: 'block', block: out });
     };
 
     const onDisconnected = (): void => {
       // A retry is already scheduled: this is the link a failed attempt dropped itself.
       if (stopped || connecting || timer !== undefined) return;
+      // What arrived before the drop is decoded now, with the stream state it belongs to.
+      flushHeld();
       const l = link;
       link = undefined;
       void l?.unsubscribeAll().catch(() => undefined);
@@ -169,9 +263,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
         s,
         (uuid, value) => {
           if (stopped || link !== l) return;
-          const r = driver.decode(value, nowS(), uuid);
-          for (const p of r.problems) emit({ type: 'problem', problem: p });
-          if (r.block) onBlock(r.block);
+          onNotification(uuid, value);
         },
         options.responseTimeoutMs,
       );
@@ -187,6 +279,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
       device?.removeEventListener('gattserverdisconnected', onDisconnected);
     };
 

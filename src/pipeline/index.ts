@@ -8,6 +8,7 @@
 export * from './events';
 export * from './errors';
 export * from './fromSensor';
+export * from './sampleAccount';
 export * from './fromRecording';
 export * from './fuseOrientation';
 export * from './signal';

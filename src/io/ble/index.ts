@@ -15,6 +15,8 @@ export * from './gattLink';
 export * from './driver';
 export * from './connect';
 export { SensorClock, SensorTimeline, type Placement, type PlacementKind } from './sensorTimeline';
+export * from './reorderBuffer';
+export * from './packetOrder';
 export { HostTimeline, type HostTimelineOptions, type HostStamp } from './hostTimeline';
 export { InertialPairer, pairsToBlock, type PairerOptions, type Pairs } from './pairer';
 export * from './polarPmdProtocol';
