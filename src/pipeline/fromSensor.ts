@@ -13,6 +13,8 @@ import { Observable, filter, map } from 'rxjs';
 import type { BleDriver } from '../io/ble/driver';
 import { BleGattError } from '../io/ble/errors';
 import { GattLink } from '../io/ble/gattLink';
+import { ClockDriftCorrector } from '../io/ble/clockDrift';
+import type { ClockDriftOptions } from '../io/ble/clockDrift';
 import type { PacketOrder, PacketOrderFn } from '../io/ble/packetOrder';
 import { ReorderBuffer } from '../io/ble/reorderBuffer';
 import type { BleDeviceLike, BleGattServerLike, BleTransport } from '../io/ble/transport';
@@ -44,6 +46,12 @@ export interface FromSensorOptions {
   reconnect?: ReconnectOptions | false;
   /** Put packets that arrive out of order back in place before decoding (sensors that number or timestamp their frames). */
   reorder?: ReorderOptions;
+  /**
+   * Map the driver's times onto the session clock with the sensor's drift estimated online
+   * (see {@link ClockDriftCorrector}), so that sensors on separate streams stay aligned over
+   * hours. Default on; `false` keeps the driver's times (offset fixed at the first frame).
+   */
+  alignClock?: ClockDriftOptions | false;
   /** Filled in as the stream runs: received / emitted / duplicate / reordered / late / lost samples. */
   account?: SampleAccount;
   /** Side channel for {@link fromSensor}: every non-block event (connection, gaps, problems). */
@@ -64,6 +72,15 @@ interface HeldPacket {
   readonly hostS: number;
   readonly uuid: string;
   readonly order: PacketOrder;
+}
+
+/** The block with its times on the session clock; the corrector learns from its newest sample and arrival. */
+function onSessionClock(b: SampleBlock, arrivalS: number, drift: ClockDriftCorrector): SampleBlock {
+  const n = b.tS.length;
+  drift.observe(b.tS[n - 1]!, arrivalS);
+  const tS = new Float64Array(n);
+  drift.mapInto(b.tS, tS);
+  return { ...b, tS };
 }
 
 function resolveReconnect(r: ReconnectOptions | false | undefined): Required<ReconnectOptions> {
@@ -111,6 +128,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     /** One reorder buffer per stream of the device. */
     const buffers = new Map<string, ReorderBuffer<HeldPacket>>();
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    /** One per device: all its streams share the sensor's clock. */
+    const drift = options.alignClock === false ? null : new ClockDriftCorrector(options.alignClock);
 
     const emit = (e: SensorEvent): void => {
       if (stopped) return;
@@ -124,7 +143,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
         if (p.source === 'stream' && p.kind === 'dropped') account.missingReportedSamples += p.missingSamples ?? 0;
         emit({ type: 'problem', problem: p });
       }
-      if (r.block) onBlock(r.block);
+      if (r.block) onBlock(drift ? onSessionClock(r.block, hostS, drift) : r.block);
     };
 
     const orderEvent = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): void =>
@@ -202,6 +221,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       link = undefined;
       void l?.unsubscribeAll().catch(() => undefined);
       for (const v of last.values()) v.afterReconnect = true;
+      drift?.restart();
       emit({ type: 'disconnected', tS: nowS(), samplesSoFar: samples });
       if (rc.maxAttempts === 0) {
         cleanup();

@@ -52,9 +52,10 @@ export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void
  * index (as in {@link imu9Packet}: its sensor stamp) or `'disconnect'` (the link drops; the
  * next entry is preceded by the start sequence again). Omitted indices are lost packets,
  * repeated ones duplicates, out-of-place ones reordered. A packet arrives when it is due or
- * just after the one before it, whichever is later (the host clock never goes back).
+ * just after the one before it, whichever is later (the host clock never goes back);
+ * `hostPerSensorS` ≠ 1 makes the sensor's clock drift against the host's.
  */
-export function movesenseDeliveries(plan: readonly (number | 'disconnect')[]): CaptureBuilder {
+export function movesenseDeliveries(plan: readonly (number | 'disconnect')[], hostPerSensorS = 1): CaptureBuilder {
   const { service, write, notify } = MOVESENSE_GSP;
   const c = new CaptureBuilder('Movesense 203030000123').service(service, write, notify);
   let starting = true;
@@ -70,7 +71,7 @@ export function movesenseDeliveries(plan: readonly (number | 'disconnect')[]): C
       c.notify(notify, [1, 0x63, 200, 0], 0.01);
       starting = false;
     }
-    c.at(Math.max(c.tS + 0.001, 0.1 + (entry * PER_PACKET) / RATE_HZ)).notify(notify, imu9Packet(entry));
+    c.at(Math.max(c.tS + 0.001, 0.1 + ((entry * PER_PACKET) / RATE_HZ) * hostPerSensorS)).notify(notify, imu9Packet(entry));
   }
   return c;
 }

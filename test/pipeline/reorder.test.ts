@@ -108,3 +108,25 @@ describe('fromSensor: reorder buffer', () => {
     );
   });
 });
+
+describe('fromSensor: session clock', () => {
+  async function lastOffsetS(alignClock: false | undefined): Promise<number> {
+    // The host clock runs 1000 ppm fast against the sensor's: 62 s of packets end 62 ms apart.
+    const fake = movesenseDeliveries(range(0, 1600), 1.001).fake();
+    const blocks: { tS: number; arrivalS: number }[] = [];
+    const sub = sensorEvents(fake, new MovesenseDriver({ rateHz: RATE_HZ }), { nowS: () => fake.nowS(), reconnect: FAST, ...(alignClock === false ? { alignClock } : {}) }).subscribe((e) => {
+      if (e.type === 'block') blocks.push({ tS: e.block.tS[e.block.tS.length - 1]!, arrivalS: fake.nowS() });
+    });
+    await fake.whenDone();
+    await until(() => blocks.length === 1600);
+    sub.unsubscribe();
+    const t = blocks.map((b) => b.tS);
+    for (let i = 1; i < t.length; i++) expect(t[i]!).toBeGreaterThan(t[i - 1]!);
+    return blocks.at(-1)!.arrivalS - blocks.at(-1)!.tS;
+  }
+
+  it('times follow a drifting sensor clock onto the host clock (off: they drift away)', async () => {
+    expect(Math.abs(await lastOffsetS(undefined))).toBeLessThan(0.001);
+    expect(await lastOffsetS(false)).toBeGreaterThan(0.05);
+  });
+});

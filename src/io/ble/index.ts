@@ -17,6 +17,7 @@ export * from './connect';
 export { SensorClock, SensorTimeline, type Placement, type PlacementKind } from './sensorTimeline';
 export * from './reorderBuffer';
 export * from './packetOrder';
+export * from './clockDrift';
 export { HostTimeline, type HostTimelineOptions, type HostStamp } from './hostTimeline';
 export { InertialPairer, pairsToBlock, type PairerOptions, type Pairs } from './pairer';
 export * from './polarPmdProtocol';
