@@ -4,8 +4,10 @@
  * backoff and starts the driver again (resubscribe + start commands); the first block of each
  * sensor after a reconnect carries `gapBeforeS` and a {@link GapEvent} is emitted before it.
  * Everything decoded is emitted, in arrival order: nothing already received is dropped. With
- * `reorder`, packets are first put back in their stream's order by a bounded buffer (late and
- * repeated ones are reported as {@link PacketOrderEvent}s) and `account` counts every sample.
+ * `reorder`, packets are first put back in their stream's order by a bounded buffer, so the
+ * blocks of each stream come in time order; a packet that comes too late for that is decoded
+ * and its block delivered in a `late` {@link PacketOrderEvent} (kept, outside the block stream,
+ * which keeps the gap it left marked), repeats are reported, and `account` counts every sample.
  *
  * Unsubscribing stops the stream: the driver's stop commands, notifications off, disconnect.
  */
@@ -74,10 +76,10 @@ interface HeldPacket {
   readonly order: PacketOrder;
 }
 
-/** The block with its times on the session clock; the corrector learns from its newest sample and arrival. */
-function onSessionClock(b: SampleBlock, arrivalS: number, drift: ClockDriftCorrector): SampleBlock {
+/** The block with its times on the session clock; the corrector learns from its newest sample and arrival (not from a late packet's). */
+function onSessionClock(b: SampleBlock, arrivalS: number, drift: ClockDriftCorrector, learn: boolean): SampleBlock {
   const n = b.tS.length;
-  drift.observe(b.tS[n - 1]!, arrivalS);
+  if (learn) drift.observe(b.tS[n - 1]!, arrivalS);
   const tS = new Float64Array(n);
   drift.mapInto(b.tS, tS);
   return { ...b, tS };
@@ -137,17 +139,27 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       if (e.type !== 'block') options.onEvent?.(e);
     };
 
-    const decode = (value: DataView, hostS: number, uuid: string): void => {
+    /** Decode one packet; a late one's block goes with its event, outside the block stream (which stays in time order). */
+    const decode = (value: DataView, hostS: number, uuid: string, late?: HeldPacket): void => {
       const r = driver.decode(value, hostS, uuid);
       for (const p of r.problems) {
         if (p.source === 'stream' && p.kind === 'dropped') account.missingReportedSamples += p.missingSamples ?? 0;
         emit({ type: 'problem', problem: p });
       }
-      if (r.block) onBlock(drift ? onSessionClock(r.block, hostS, drift) : r.block);
+      if (late) {
+        const block = r.block && drift ? onSessionClock(r.block, hostS, drift, false) : r.block;
+        emit({ ...orderEventOf(late, 'late'), block });
+      } else if (r.block) onBlock(drift ? onSessionClock(r.block, hostS, drift, true) : r.block);
     };
 
-    const orderEvent = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): void =>
-      emit({ type: 'packet-order', outcome, stream: h.order.stream, key: h.order.key, samples: h.order.samples, tS: h.hostS });
+    const orderEventOf = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): PacketOrderEvent => ({
+      type: 'packet-order',
+      outcome,
+      stream: h.order.stream,
+      key: h.order.key,
+      samples: h.order.samples,
+      tS: h.hostS,
+    });
 
     const bufferFor = (stream: string): ReorderBuffer<HeldPacket> => {
       let b = buffers.get(stream);
@@ -156,12 +168,12 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
           release(h, outcome) {
             if (outcome === 'reordered') account.reorderedSamples += h.order.samples;
             if (outcome === 'late') account.lateSamples += h.order.samples;
-            if (outcome !== 'in-order') orderEvent(h, outcome);
-            decode(h.value, h.hostS, h.uuid);
+            if (outcome === 'reordered') emit(orderEventOf(h, outcome));
+            decode(h.value, h.hostS, h.uuid, outcome === 'late' ? h : undefined);
           },
           duplicate(h) {
             account.duplicateSamples += h.order.samples;
-            orderEvent(h, 'duplicate');
+            emit(orderEventOf(h, 'duplicate'));
           },
         });
         buffers.set(stream, b);

@@ -1,6 +1,7 @@
 /**
- * Exact sample accounting for a live stream: every sample that arrived is either emitted or a
- * duplicate, and every sample the sensor sent either arrived or is counted lost. The counts
+ * Exact sample accounting for a live stream: every sample that arrived is emitted in the block
+ * stream, delivered late (in its own event), or a duplicate; every sample the sensor sent
+ * either arrived or is counted lost. The counts
  * come from the packets themselves (the reorder buffer's sample counts, the blocks emitted)
  * and from the gaps the sensor timestamps and reconnects reveal, so for a sensor with frame
  * timestamps `sentSamples` is exact, not an estimate from host time.
@@ -8,13 +9,13 @@
 export class SampleAccount {
   /** Samples in every data packet that arrived and had a stream order (duplicates included). */
   receivedSamples = 0;
-  /** Samples in blocks emitted (every stream, ordered or not). */
+  /** Samples in the block stream (in time order per stream). */
   emittedSamples = 0;
   /** Samples in packets repeating one already received: not emitted again. */
   duplicateSamples = 0;
   /** Samples in packets overtaken by later ones within the window: put back in place before decoding. */
   reorderedSamples = 0;
-  /** Samples in packets that came after their place was passed: emitted out of order, and reported. */
+  /** Samples in packets that came after their place was passed: delivered in `late` events, not in the block stream. */
   lateSamples = 0;
   /** Samples the decoder found missing in the sensor timestamps (`dropped` problems), before late arrivals filled some of the gaps. */
   missingReportedSamples = 0;
