@@ -140,7 +140,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     };
 
     /** Decode one packet; a late one's block goes with its event, outside the block stream (which stays in time order). */
-    const decode = (value: DataView, hostS: number, uuid: string, late?: HeldPacket): void => {
+    const decode = (value: DataView, hostS: number, uuid: string, late?: HeldPacket): number => {
       const r = driver.decode(value, hostS, uuid);
       for (const p of r.problems) {
         if (p.source === 'stream' && p.kind === 'dropped') account.missingReportedSamples += p.missingSamples ?? 0;
@@ -150,6 +150,7 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
         const block = r.block && drift ? onSessionClock(r.block, hostS, drift, false) : r.block;
         emit({ ...orderEventOf(late, 'late'), block });
       } else if (r.block) onBlock(drift ? onSessionClock(r.block, hostS, drift, true) : r.block);
+      return r.block?.tS.length ?? 0;
     };
 
     const orderEventOf = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): PacketOrderEvent => ({
@@ -192,7 +193,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       const hostS = nowS();
       const order = reorder?.order(value, uuid) ?? null;
       if (!order) {
-        decode(value, hostS, uuid);
+        // Without a stream order, what arrived is what decoded.
+        account.receivedSamples += decode(value, hostS, uuid);
         return;
       }
       account.receivedSamples += order.samples;

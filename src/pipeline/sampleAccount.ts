@@ -7,7 +7,7 @@
  * timestamps `sentSamples` is exact, not an estimate from host time.
  */
 export class SampleAccount {
-  /** Samples in every data packet that arrived and had a stream order (duplicates included). */
+  /** Samples in every data packet that arrived (duplicates included); for packets without a stream order (no `reorder`), the samples they decoded to. */
   receivedSamples = 0;
   /** Samples in the block stream (in time order per stream). */
   emittedSamples = 0;

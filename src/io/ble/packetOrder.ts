@@ -6,6 +6,8 @@
  */
 import { MOVESENSE_FIRST_REF, MOVESENSE_RESP } from './movesense';
 import type { MovesenseResource } from './movesense';
+import { PMD_DATA, PMD_MEASUREMENT, decodePmdSamples, parsePmdFrameHeader } from './polarPmdProtocol';
+import { canonicalUuid } from './uuid';
 
 export interface PacketOrder {
   /** Which stream of the device the packet belongs to (each has its own sequence). */
@@ -37,5 +39,26 @@ export function movesensePacketOrder(resources: readonly MovesenseResource[] = [
     // Malformed packets pass through: the driver reports them.
     if (payload < sampleBytes || payload % sampleBytes !== 0) return null;
     return { stream: resource, key: value.getUint32(2, true), samples: payload / sampleBytes };
+  };
+}
+
+const PMD_STREAMS: Readonly<Record<number, 'acc' | 'gyro' | 'mag'>> = { [PMD_MEASUREMENT.ACC]: 'acc', [PMD_MEASUREMENT.GYRO]: 'gyro', [PMD_MEASUREMENT.MAG]: 'mag' };
+
+/**
+ * Polar PMD data frames on the data characteristic: `[type, u64 ns of the LAST sample, frame
+ * type, samples…]`, one sequence per measurement type. The sample count of a compressed frame
+ * depends on the stream's resolution (as started: 16 bits unless configured otherwise). The
+ * key is the timestamp in ns as a double: exact ordering, ~0.1 µs granularity.
+ */
+export function polarPmdPacketOrder(resolutionBits: Partial<Record<'acc' | 'gyro' | 'mag', number>> = {}): PacketOrderFn {
+  const data = canonicalUuid(PMD_DATA);
+  return (value, characteristicUuid) => {
+    if (canonicalUuid(characteristicUuid) !== data) return null;
+    const header = parsePmdFrameHeader(value);
+    const stream = header ? PMD_STREAMS[header.measurementType] : undefined;
+    if (!header || !stream) return null;
+    // Counting needs the samples decoded; the scale does not matter here. Frames that do not decode pass through.
+    const d = decodePmdSamples(value, header, { resolutionBits: resolutionBits[stream] ?? 16, factor: 1 });
+    return d.ok ? { stream, key: Number(header.timestampNs), samples: d.n } : null;
   };
 }
