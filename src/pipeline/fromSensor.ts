@@ -56,6 +56,11 @@ export interface FromSensorOptions {
   alignClock?: ClockDriftOptions | false;
   /** Filled in as the stream runs: received / emitted / duplicate / reordered / late / lost samples. */
   account?: SampleAccount;
+  /**
+   * Stop gracefully when aborted: packets held in the reorder window are emitted, the sensor is
+   * stopped and the stream completes (unsubscribing stops at once, without them).
+   */
+  signal?: AbortSignal;
   /** Side channel for {@link fromSensor}: every non-block event (connection, gaps, problems). */
   onEvent?: (event: Exclude<SensorEvent, { type: 'block' }>) => void;
 }
@@ -316,7 +321,32 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       if (idleTimer !== undefined) clearTimeout(idleTimer);
       idleTimer = undefined;
       device?.removeEventListener('gattserverdisconnected', onDisconnected);
+      options.signal?.removeEventListener('abort', onAbort);
     };
+
+    /** Stop the sensor and release the link (after the stream has stopped emitting). */
+    const release = (): void => {
+      const l = link;
+      const s = server;
+      link = undefined;
+      void (async () => {
+        if (l && s?.connected) await driver.stop(l).catch(() => undefined);
+        await l?.unsubscribeAll().catch(() => undefined);
+        if (s?.connected) s.disconnect();
+      })();
+    };
+
+    /** A graceful stop: what is held is emitted first, then the stream completes (a recorder downstream closes its sink). */
+    function onAbort(): void {
+      if (stopped) return;
+      flushHeld();
+      cleanup();
+      release();
+      subscriber.complete();
+    }
+    if (options.signal?.aborted) {
+      queueMicrotask(onAbort);
+    } else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     connect(0).catch((err) => {
       if (stopped) return;
@@ -331,15 +361,9 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
 
     return () => {
       if (stopped) return;
+      // Packets still held in the reorder window cannot reach a subscriber that has left: stop with `signal` to get them.
       cleanup();
-      const l = link;
-      const s = server;
-      link = undefined;
-      void (async () => {
-        if (l && s?.connected) await driver.stop(l).catch(() => undefined);
-        await l?.unsubscribeAll().catch(() => undefined);
-        if (s?.connected) s.disconnect();
-      })();
+      release();
     };
   });
 }

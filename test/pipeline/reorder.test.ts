@@ -173,3 +173,31 @@ describe('fromSensor: recording a faulty stream', () => {
     expect(replayed.magUT).toEqual(live.magUT);
   });
 });
+
+describe('fromSensor: graceful stop', () => {
+  it('aborting the signal emits what the reorder window holds, stops the sensor and completes', async () => {
+    const fake = movesenseDeliveries(range(0, 40)).fake();
+    const account = new SampleAccount();
+    const stop = new AbortController();
+    let completed = false;
+    let blocks = 0;
+    sensorEvents(fake, new MovesenseDriver({ rateHz: RATE_HZ }), {
+      nowS: () => fake.nowS(),
+      account,
+      signal: stop.signal,
+      reorder: { order: movesensePacketOrder(), windowPackets: 6, idleFlushS: 10 },
+    }).subscribe({
+      next: (e) => {
+        if (e.type !== 'block') return;
+        // Mid-stream, with 6 packets held: stop.
+        if (++blocks === 10) stop.abort();
+      },
+      complete: () => (completed = true),
+    });
+    await until(() => completed);
+    expect(account.receivedSamples).toBe(2 * 16); // 10 emitted + 6 held when the stop came
+    expect(account.emittedSamples).toBe(account.receivedSamples);
+    await until(() => !fake.isConnected);
+    expect(fake.writes.at(-1)!.bytes).toEqual(Uint8Array.of(2, 0x63)); // Movesense unsubscribe
+  });
+});
