@@ -8,6 +8,8 @@
  * blocks of each stream come in time order; a packet that comes too late for that is decoded
  * and its block delivered in a `late` {@link PacketOrderEvent} (kept, outside the block stream,
  * which keeps the gap it left marked), repeats are reported, and `account` counts every sample.
+ * Times are mapped onto the session clock with the sensor's clock drift estimated online
+ * (`alignClock`), so that several sensors, each on its own stream, stay aligned for hours.
  *
  * Unsubscribing stops the stream: the driver's stop commands, notifications off, disconnect.
  */
