@@ -19,14 +19,14 @@ import { BleGattError } from '../io/ble/errors';
 import { GattLink } from '../io/ble/gattLink';
 import { ClockDriftCorrector } from '../io/ble/clockDrift';
 import type { ClockDriftOptions } from '../io/ble/clockDrift';
-import type { PacketOrder, PacketOrderFn } from '../io/ble/packetOrder';
-import { ReorderBuffer } from '../io/ble/reorderBuffer';
 import type { BleDeviceLike, BleGattServerLike, BleTransport } from '../io/ble/transport';
 import type { SampleBlock } from '../samples/block';
 import { PipelineParamError, ReconnectFailedError } from './errors';
 import { MIN_RECONNECT_GAP_S } from './events';
 import type { PacketOrderEvent, SensorEvent } from './events';
 import { SampleAccount } from './sampleAccount';
+import { PacketReorder, packetOrderEvent } from './packetReorder';
+import type { HeldPacket, ReorderOptions } from './packetReorder';
 
 export interface ReconnectOptions {
   /** Wait before the first reconnect attempt, s. Default 0.5. */
@@ -65,22 +65,6 @@ export interface FromSensorOptions {
   signal?: AbortSignal;
   /** Side channel for {@link fromSensor}: every non-block event (connection, gaps, problems). */
   onEvent?: (event: Exclude<SensorEvent, { type: 'block' }>) => void;
-}
-
-export interface ReorderOptions {
-  /** Reads a packet's stream and sequence key, e.g. `movesensePacketOrder(resources)`. */
-  order: PacketOrderFn;
-  /** Packets held back per stream (the latency is that many packets). Default 4. */
-  windowPackets?: number;
-  /** With no packet for this long (s, host clock), everything held is released. Default 0.25. */
-  idleFlushS?: number;
-}
-
-interface HeldPacket {
-  readonly value: DataView;
-  readonly hostS: number;
-  readonly uuid: string;
-  readonly order: PacketOrder;
 }
 
 /** The block with its times on the session clock; the corrector learns from its newest sample and arrival (not from a late packet's). */
@@ -130,12 +114,8 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
     /** Per sensor id: last sample time emitted, and whether its next block follows a reconnect. */
     const last = new Map<string, { tS: number; periodS: number; afterReconnect: boolean }>();
     const account = options.account ?? new SampleAccount();
-    const reorder = options.reorder;
-    const windowPackets = reorder?.windowPackets ?? 4;
-    const idleFlushS = reorder?.idleFlushS ?? 0.25;
-    if (reorder && (!(idleFlushS > 0) || !Number.isFinite(idleFlushS))) throw new PipelineParamError('reorder.idleFlushS', idleFlushS, 'a finite time > 0 s');
-    /** One reorder buffer per stream of the device. */
-    const buffers = new Map<string, ReorderBuffer<HeldPacket>>();
+    const idleFlushS = options.reorder?.idleFlushS ?? 0.25;
+    if (options.reorder && (!(idleFlushS > 0) || !Number.isFinite(idleFlushS))) throw new PipelineParamError('reorder.idleFlushS', idleFlushS, 'a finite time > 0 s');
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
     /** One per device: all its streams share the sensor's clock. */
     const drift = options.alignClock === false ? null : new ClockDriftCorrector(options.alignClock);
@@ -155,63 +135,31 @@ export function sensorEvents(transport: BleTransport, driver: BleDriver, options
       }
       if (late) {
         const block = r.block && drift ? onSessionClock(r.block, hostS, drift, false) : r.block;
-        emit({ ...orderEventOf(late, 'late'), block });
+        emit({ ...packetOrderEvent(late, 'late'), block });
       } else if (r.block) onBlock(drift ? onSessionClock(r.block, hostS, drift, true) : r.block);
       return r.block?.tS.length ?? 0;
     };
 
-    const orderEventOf = (h: HeldPacket, outcome: 'reordered' | 'late' | 'duplicate'): PacketOrderEvent => ({
-      type: 'packet-order',
-      outcome,
-      stream: h.order.stream,
-      key: h.order.key,
-      samples: h.order.samples,
-      tS: h.hostS,
-    });
-
-    const bufferFor = (stream: string): ReorderBuffer<HeldPacket> => {
-      let b = buffers.get(stream);
-      if (!b) {
-        b = new ReorderBuffer<HeldPacket>(windowPackets, {
-          release(h, outcome) {
-            if (outcome === 'reordered') account.reorderedSamples += h.order.samples;
-            if (outcome === 'late') account.lateSamples += h.order.samples;
-            if (outcome === 'reordered') emit(orderEventOf(h, outcome));
-            decode(h.value, h.hostS, h.uuid, outcome === 'late' ? h : undefined);
-          },
-          duplicate(h) {
-            account.duplicateSamples += h.order.samples;
-            emit(orderEventOf(h, 'duplicate'));
-          },
-        });
-        buffers.set(stream, b);
-      }
-      return b;
-    };
+    const reorder = options.reorder ? new PacketReorder(options.reorder, account, { decode, event: emit }) : null;
 
     /** Release every held packet, in order, to the current driver state (before a reset). */
     const flushHeld = (): void => {
       if (idleTimer !== undefined) clearTimeout(idleTimer);
       idleTimer = undefined;
-      for (const b of buffers.values()) b.reset();
+      reorder?.reset();
     };
 
     const onNotification = (uuid: string, value: DataView): void => {
       const hostS = nowS();
-      const order = reorder?.order(value, uuid) ?? null;
-      if (!order) {
-        // Without a stream order, what arrived is what decoded.
+      if (!reorder) {
         account.receivedSamples += decode(value, hostS, uuid);
         return;
       }
-      account.receivedSamples += order.samples;
-      // Held past this notification: keep a copy (a transport may reuse its buffer).
-      const copy = new DataView(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-      bufferFor(order.stream).push(order.key, { value: copy, hostS, uuid, order });
+      if (!reorder.push(uuid, value, hostS)) return;
       if (idleTimer !== undefined) clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         idleTimer = undefined;
-        for (const b of buffers.values()) b.flush();
+        reorder.flush();
       }, idleFlushS * 1000);
     };
 

@@ -9,6 +9,7 @@ export * from './events';
 export * from './errors';
 export * from './fromSensor';
 export * from './sampleAccount';
+export * from './packetReorder';
 export * from './fromRecording';
 export * from './fuseOrientation';
 export * from './signal';

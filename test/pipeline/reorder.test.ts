@@ -16,6 +16,7 @@ import { validateBlock } from '../../src/samples/validate';
 import type { SampleBlock } from '../../src/samples/block';
 import type { PacketOrderEvent, SensorEvent } from '../../src/pipeline/events';
 import { SampleAccount } from '../../src/pipeline/sampleAccount';
+import { PipelineParamError } from '../../src/pipeline/errors';
 import { PER_PACKET, RATE_HZ, movesenseDeliveries, range, until } from './helpers';
 
 const FAST = { initialDelayS: 0.002, maxDelayS: 0.008, maxAttempts: 5 };
@@ -199,5 +200,16 @@ describe('fromSensor: graceful stop', () => {
     expect(account.emittedSamples).toBe(account.receivedSamples);
     await until(() => !fake.isConnected);
     expect(fake.writes.at(-1)!.bytes).toEqual(Uint8Array.of(2, 0x63)); // Movesense unsubscribe
+  });
+});
+
+describe('fromSensor: reorder parameters', () => {
+  it('a bad window or idle time errors the stream at subscription with PipelineParamError', async () => {
+    for (const reorder of [{ windowPackets: -1 }, { windowPackets: 1.5 }, { idleFlushS: 0 }]) {
+      const fake = movesenseDeliveries(range(0, 4)).fake();
+      let error: unknown;
+      sensorEvents(fake, new MovesenseDriver({ rateHz: RATE_HZ }), { nowS: () => fake.nowS(), reorder: { order: movesensePacketOrder(), ...reorder } }).subscribe({ error: (e) => (error = e) });
+      expect(error).toBeInstanceOf(PipelineParamError);
+    }
   });
 });
