@@ -16,7 +16,7 @@ const BLOCK_EVERY_MS = 8;
 
 /** The session, interleaved as two live sensors would arrive: deterministic (seeded). */
 function session(): SampleBlock[] {
-  const { blocks } = sim.simulate(sim.kneeFlexionScenario({ reps: 3, noise: 'consumer' }), { rateHz: 100, seed: 11, blockSize: 10, durationS: 8 });
+  const { blocks } = sim.simulate(sim.kneeFlexionScenario({ reps: 3, noise: 'consumer' }), { rateHz: 100, seed: 11, blockSize: 10, durationS: 20 });
   const out: SampleBlock[] = [];
   for (let i = 0; i < Math.max(blocks.thigh!.length, blocks.shank!.length); i++) {
     if (blocks.thigh![i]) out.push(blocks.thigh![i]!);
@@ -96,7 +96,12 @@ async function check(file: StoredRecordingFile, all: SampleBlock[]): Promise<Sen
   // The session's blocks of this sensor covering the stored samples (storage is per block).
   const mine = all.filter((b) => b.info.sensorId === file.sensorId);
   const prefix: SampleBlock[] = [];
-  for (let n = 0; n < samples && prefix.length < mine.length; n += mine[prefix.length]!.tS.length) prefix.push(mine[prefix.length]!);
+  let covered = 0;
+  for (const b of mine) {
+    if (covered >= samples) break;
+    prefix.push(b);
+    covered += b.tS.length;
+  }
   const identical =
     prefix.reduce((n, b) => n + b.tS.length, 0) === samples &&
     (['tS', 'accMS2', 'gyrRadS'] as const).every((k) => same(concat(replayed, k), concat(prefix, k)));

@@ -291,10 +291,11 @@ try {
     await rec.waitForFunction(() => window.kinemetryRecord !== undefined);
     await rec.evaluate(() => window.kinemetryRecord.startRecording());
     const durableSum = (p, store) => Object.values(p.durable[store]).reduce((a, b) => a + b, 0);
-    const p0 = await waitFor('half the stream stored', async () => {
+    // Reload once a quarter is stored: the stream (20 s of data at a block per 8 ms, ≈ 6 s) is then far from its end.
+    const p0 = await waitFor('a quarter of the stream stored', async () => {
       const p = await rec.evaluate(() => JSON.parse(JSON.stringify(window.kinemetryRecord.progress)));
       if (p.error) throw new Error(`recording failed: ${p.error}`);
-      return p.total > 0 && durableSum(p, 'indexeddb') >= p.total / 2 && durableSum(p, 'opfs') >= p.total / 2 ? p : null;
+      return p.total > 0 && durableSum(p, 'indexeddb') >= p.total / 4 && durableSum(p, 'opfs') >= p.total / 4 ? p : null;
     }, 20_000);
     await rec.reload({ waitUntil: 'load' }); // the tab closes mid-stream: no close(), no flush
     await rec.waitForFunction(() => window.kinemetryRecord !== undefined);
