@@ -56,7 +56,28 @@ export interface GapEvent {
   readonly reason: 'reconnect';
 }
 
-export type SensorEvent = BlockEvent | ProblemEvent | ConnectedEvent | DisconnectedEvent | ReconnectingEvent | GapEvent;
+/**
+ * What the reorder buffer did with a packet that did not arrive in order (see
+ * `FromSensorOptions.reorder`): `reordered` — overtaken within the window and put back in
+ * place; `late` — its place was already passed: decoded now and its block carried here, not in
+ * the block stream (which stays in time order and keeps the gap marked), so nothing is dropped;
+ * `duplicate` — its key was already received: not decoded again.
+ */
+export interface PacketOrderEvent {
+  readonly type: 'packet-order';
+  readonly outcome: 'reordered' | 'late' | 'duplicate';
+  /** Stream within the device (e.g. `IMU9`), as the packet-order function named it. */
+  readonly stream: string;
+  /** The packet's sequence key (frame counter or sensor timestamp). */
+  readonly key: number;
+  readonly samples: number;
+  /** Arrival time, s since session start. */
+  readonly tS: number;
+  /** For `late`: the packet's samples as decoded (null when the decoder could not place them, e.g. an unpaired accelerometer frame: its problem says so). */
+  readonly block?: SampleBlock | null;
+}
+
+export type SensorEvent = BlockEvent | ProblemEvent | ConnectedEvent | DisconnectedEvent | ReconnectingEvent | GapEvent | PacketOrderEvent;
 
 /**
  * Continuity across a reconnect cannot be checked (the driver's stream state starts afresh),

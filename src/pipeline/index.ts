@@ -8,6 +8,8 @@
 export * from './events';
 export * from './errors';
 export * from './fromSensor';
+export * from './sampleAccount';
+export * from './packetReorder';
 export * from './fromRecording';
 export * from './fuseOrientation';
 export * from './signal';
@@ -17,4 +19,7 @@ export * from './segmentReps';
 export * from './scoreReps';
 export * from './sinks';
 export * from './record';
+export * from './storeErrors';
+export * from './indexedDbSink';
+export * from './opfsSink';
 export * from './batch';

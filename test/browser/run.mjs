@@ -9,10 +9,13 @@
 // the services, enables notifications and writes the exact command bytes; the page shows
 // "connected"; after an emulated link drop it reconnects and writes the start commands again;
 // Stop unsubscribes; the Replay demo (FakeTransport + the bundled capture) counts 5 reps; the page
-// logs no errors. Writes docs/browser-example.png. Exit 0 pass, 1 fail, 2 no Chromium.
+// logs no errors. Recording: a page streams a simulated session into IndexedDB and OPFS, is
+// reloaded mid-stream (a tab closed), and reads back every block whose write had completed,
+// bit for bit, replaying to the same orientation. Writes docs/browser-example.png.
+// Exit 0 pass, 1 fail, 2 no Chromium.
 // Emulation cannot push notification values, so the Polar answers (settings, start status)
 // never arrive: the page must report the driver's timeout naming the command it sent.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExample, repoRoot, serveDir } from '../../scripts/browser-example.mjs';
@@ -57,6 +60,21 @@ const hex = (b64) => Buffer.from(b64 ?? '', 'base64').toString('hex').replace(/(
 const b64 = (h) => Buffer.from(h.replace(/\s+/g, ''), 'hex').toString('base64');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The recording check's page (test/browser/recordPage.ts) next to the example, same origin. */
+async function buildRecordPage(dir) {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(repoRoot, 'test/browser/recordPage.ts')],
+    outfile: join(dir, 'record.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+  writeFileSync(join(dir, 'record.html'), '<!doctype html><meta charset="utf-8"><title>kinemetry recording check</title><script type="module" src="record.js"></script>\n');
+}
+
 const results = [];
 function check(name, ok, detail = '') {
   results.push({ name, ok });
@@ -75,6 +93,7 @@ async function waitFor(what, fn, timeoutMs = 15_000) {
 
 const { chromium } = await import('playwright-core');
 const outDir = await buildExample();
+await buildRecordPage(outDir);
 const server = await serveDir(outDir, 0);
 const userDataDir = mkdtempSync(join(tmpdir(), 'kinemetry-chromium-'));
 let context;
@@ -263,6 +282,39 @@ try {
     await page.screenshot({ path: shot, fullPage: true });
     const kb = statSync(shot).size / 1024;
     check('screenshot docs/browser-example.png < 200 KB', kb < 200, `${kb.toFixed(0)} KB`);
+  }
+  // ---- 4. Recording into IndexedDB and OPFS, the tab reloaded mid-stream, everything durable read back ----
+  {
+    const rec = await context.newPage();
+    rec.on('pageerror', (err) => pageErrors.push(`record page: ${err.message}`));
+    await rec.goto(`${server.url}record.html`, { waitUntil: 'load' });
+    await rec.waitForFunction(() => window.kinemetryRecord !== undefined);
+    await rec.evaluate(() => window.kinemetryRecord.startRecording());
+    const durableSum = (p, store) => Object.values(p.durable[store]).reduce((a, b) => a + b, 0);
+    // Reload once a quarter is stored: the stream (20 s of data at a block per 8 ms, ≈ 6 s) is then far from its end.
+    const p0 = await waitFor('a quarter of the stream stored', async () => {
+      const p = await rec.evaluate(() => JSON.parse(JSON.stringify(window.kinemetryRecord.progress)));
+      if (p.error) throw new Error(`recording failed: ${p.error}`);
+      return p.total > 0 && durableSum(p, 'indexeddb') >= p.total / 4 && durableSum(p, 'opfs') >= p.total / 4 ? p : null;
+    }, 20_000);
+    await rec.reload({ waitUntil: 'load' }); // the tab closes mid-stream: no close(), no flush
+    await rec.waitForFunction(() => window.kinemetryRecord !== undefined);
+    const back = await rec.evaluate(() => window.kinemetryRecord.readBack());
+    for (const store of ['indexeddb', 'opfs']) {
+      const r = back[store];
+      if (typeof r === 'string') {
+        check(`recording (${store}): read back after the reload`, false, r);
+        continue;
+      }
+      const stored = r.reduce((n, s) => n + s.samples, 0);
+      const ids = r.map((s) => s.sensorId).sort().join();
+      const before = durableSum(p0, store);
+      check(`recording (${store}): both sensors stored, every sample written before the reload kept, cut mid-stream`, ids === 'shank,thigh' && r.every((s) => s.samples >= (p0.durable[store][s.sensorId] ?? 0)) && stored < p0.total,
+        `${stored} of ${p0.total} samples stored; ${before} acknowledged before the reload; pieces ${r.map((s) => `${s.sensorId} ${s.pieces}`).join(', ')}`);
+      check(`recording (${store}): stored samples identical to the stream's (t, acc, gyr, bit for bit)`, r.every((s) => s.identical));
+      check(`recording (${store}): replay fuses to the identical orientation`, r.every((s) => s.replayIdentical));
+    }
+    await rec.close();
   }
   check('page logged no errors', pageErrors.length === 0, pageErrors.join(' | '));
 } catch (err) {

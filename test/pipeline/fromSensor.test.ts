@@ -12,6 +12,7 @@ import { fromSensor, reconnectDelayS, sensorEvents } from '../../src/pipeline/fr
 import { ReconnectFailedError } from '../../src/pipeline/errors';
 import type { GapEvent, ReconnectingEvent, SensorEvent } from '../../src/pipeline/events';
 import type { SampleBlock } from '../../src/samples/block';
+import { SampleAccount } from '../../src/pipeline/sampleAccount';
 import { RATE_HZ, movesenseSegments, until } from './helpers';
 
 const FAST = { initialDelayS: 0.002, maxDelayS: 0.008, maxAttempts: 5 };
@@ -38,10 +39,13 @@ describe('fromSensor: reconnect', () => {
   it('reconnects after each recorded disconnect, resubscribes, marks the gaps and emits every sample', async () => {
     const { builder, samples } = movesenseSegments([{ packets: 20 }, { packets: 15, skipPackets: 52 }, { packets: 10, skipPackets: 26 }]);
     const fake = builder.fake();
-    const r = collect(fake);
+    const account = new SampleAccount();
+    const r = collect(fake, { account });
     await until(() => r.samples() === samples);
     await fake.whenDone();
     expect(r.samples()).toBe(samples); // 90: received = emitted
+    expect(account.snapshot()).toMatchObject({ receivedSamples: 90, emittedSamples: 90, duplicateSamples: 0, lateSamples: 0 });
+    expect(account.reconnectGapSamples).toBe(2 * 52 + 52); // 2 s and 1 s at 52 Hz
     expect(fake.mismatches).toEqual([]); // the start commands were written again after each reconnect
     expect(fake.writes.map((w) => bytesToHex(w.bytes)).filter((h) => h === '00 01').length).toBe(3);
     expect(r.of('connected').map((e) => e.attempt)).toEqual([0, 1, 1]);

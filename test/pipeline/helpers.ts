@@ -46,3 +46,37 @@ export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void
     await new Promise((r) => setTimeout(r, 1));
   }
 }
+
+/**
+ * A Movesense IMU9/52 session delivered in the given order: each entry is a packet's global
+ * index (as in {@link imu9Packet}: its sensor stamp) or `'disconnect'` (the link drops; the
+ * next entry is preceded by the start sequence again). Omitted indices are lost packets,
+ * repeated ones duplicates, out-of-place ones reordered. A packet arrives when it is due or
+ * just after the one before it, whichever is later (the host clock never goes back);
+ * `hostPerSensorS` ≠ 1 makes the sensor's clock drift against the host's.
+ */
+export function movesenseDeliveries(plan: readonly (number | 'disconnect')[], hostPerSensorS = 1): CaptureBuilder {
+  const { service, write, notify } = MOVESENSE_GSP;
+  const c = new CaptureBuilder('Movesense 203030000123').service(service, write, notify);
+  let starting = true;
+  for (const entry of plan) {
+    if (entry === 'disconnect') {
+      c.disconnect(0.01);
+      starting = true;
+      continue;
+    }
+    if (starting) {
+      c.at(Math.max(c.tS, 0.05 + (entry * PER_PACKET) / RATE_HZ));
+      c.write(write, [0, 1]).write(write, [...movesenseSubscribe(0x63, `/Meas/IMU9/${RATE_HZ}`)]);
+      c.notify(notify, [1, 0x63, 200, 0], 0.01);
+      starting = false;
+    }
+    c.at(Math.max(c.tS + 0.001, 0.1 + ((entry * PER_PACKET) / RATE_HZ) * hostPerSensorS)).notify(notify, imu9Packet(entry));
+  }
+  return c;
+}
+
+/** Packet indices from..to−1. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}

@@ -1,8 +1,9 @@
 /**
  * Per-sample session times for sensors that timestamp their frames (Polar, Movesense,
  * generic profiles with a time field). The sensor clock is mapped onto session time by the
- * offset seen at the first frame (its newest sample ≈ its arrival time); drift between
- * sensors is corrected later, across sensors. The spacing of samples inside a frame comes
+ * offset seen at the first frame (its newest sample ≈ its arrival time); the drift of the
+ * sensor's clock against the host's is corrected downstream (`ClockDriftCorrector`, applied by
+ * `sensorEvents`), from many frames' arrivals. The spacing of samples inside a frame comes
  * from the sensor clock, so bursty radio delivery does not jitter the times; missing,
  * repeated and reordered frames show in the timestamps and are classified here.
  */
