@@ -10,7 +10,8 @@
 //    trend has 2 points;
 // 4. export the session as PDF: the file's text holds the measured best value; CSV likewise;
 // 5. every control has an accessible name; Play is reachable and operable by keyboard;
-// 6. screenshots at 1280×800 and 820×1180 into docs/;
+// 6. screenshots at 1280×800 and 820×1180 into $E2E_SHOTS (default: a temporary folder, kept
+//    outside the repo so a test run never changes tracked files);
 // 8. offline once loaded: with the network off, a reload shows the page and the history and a
 //    replay still works (service worker);
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
@@ -18,7 +19,7 @@
 //    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
 // Bounded: the whole run is killed after 150 s. Exit 0 = all assertions passed.
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ import { build } from 'vite';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const app = join(root, 'examples/clinic');
 const dist = join(app, 'dist');
-const docs = join(root, 'docs');
+const shots = process.env.E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'kinemetry-clinic-shots-'));
+mkdirSync(shots, { recursive: true });
 const killer = setTimeout(() => { console.error('e2e: timed out after 150 s'); process.exit(1); }, 150_000);
 killer.unref();
 
@@ -118,7 +120,7 @@ try {
   check(/^-?\d+$/.test(bigText ?? ''), `live angle shown large (${bigText}°)`);
   const bigPx = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.big')).fontSize));
   check(bigPx >= 88, `live angle font ${bigPx}px (readable at 2 m)`);
-  await page.screenshot({ path: join(docs, 'clinic-replay-1280.png') });
+  await page.screenshot({ path: join(shots, 'clinic-replay-1280.png') });
   await page.click('#save');
   await page.waitForSelector('#sessions tr >> text=Shoulder abduction');
 
@@ -165,10 +167,10 @@ try {
   await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
   check(true, 'Play operated by keyboard (Enter) runs the replay to the end');
 
-  await page.screenshot({ path: join(docs, 'clinic-history-1280.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'clinic-history-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
-  await page.screenshot({ path: join(docs, 'clinic-tablet-820.png') });
+  await page.screenshot({ path: join(shots, 'clinic-tablet-820.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   check(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
 
@@ -221,6 +223,7 @@ try {
   server.close();
   rmSync(bleDir, { recursive: true, force: true });
 }
+console.log(`e2e: screenshots in ${shots}`);
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
 process.exit(failures ? 1 : 0);
 
