@@ -18,17 +18,12 @@
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
 //    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
 // Bounded: the whole run is killed after 150 s. Exit 0 = all assertions passed.
-import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { CHROMIUM_ARGS, buildAndServe, root } from './server.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = join(root, 'examples/clinic');
-const dist = join(app, 'dist');
 const shots = process.env.E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'kinemetry-clinic-shots-'));
 mkdirSync(shots, { recursive: true });
 const killer = setTimeout(() => { console.error('e2e: timed out after 150 s'); process.exit(1); }, 150_000);
@@ -51,19 +46,7 @@ const shoulderFull = shoulderTruth.filter((r) => !r.partial).map((r) => r.amplit
 const shoulderTruthDeg = Math.max(...shoulderFull);
 const kneeTruthDeg = Math.max(...truthReps('knee-flexion').map((r) => r.amplitudeDeg));
 
-await build({ configFile: join(app, 'vite.config.ts'), root: app, logLevel: 'warn' });
-
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv', '.png': 'image/png', '.svg': 'image/svg+xml' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file = normalize(join(dist, path));
-  if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-  if (!existsSync(file)) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, close: closeServer } = await buildAndServe();
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-e2e-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -71,7 +54,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   acceptDownloads: true,
   viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+  args: CHROMIUM_ARGS,
 });
 const outside = [];
 const consoleErrors = [];
@@ -90,6 +73,13 @@ try {
 
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]');
+  // Layout: at desktop and tablet size, the controls and the live angle are on screen at once
+  // (no scrolling to reach Play / Connect), nothing overflows sideways.
+  for (const [width, height] of [[1280, 800], [820, 1180]]) {
+    await page.setViewportSize({ width, height });
+    await layoutCheck(page, width, height);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.fill('#patient', 'E2E-0001');
   await page.press('#patient', 'Tab');
 
@@ -208,7 +198,7 @@ const bleContext = await chromium.launchPersistentContext(bleDir, {
   headless: true,
   serviceWorkers: 'block',
   viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+  args: CHROMIUM_ARGS,
 });
 try {
   const page = bleContext.pages()[0] ?? (await bleContext.newPage());
@@ -220,12 +210,25 @@ try {
   failures++;
 } finally {
   await bleContext.close();
-  server.close();
+  closeServer();
   rmSync(bleDir, { recursive: true, force: true });
 }
 console.log(`e2e: screenshots in ${shots}`);
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
 process.exit(failures ? 1 : 0);
+
+/** Every key control and the live angle lie inside the viewport at scroll 0; no horizontal overflow. */
+async function layoutCheck(page, width, height) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const boxes = await page.evaluate(() => Object.fromEntries(['preset', 'recording', 'play', 'connect', 'stop', 'angle', 'status'].map((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return [id, { left: r.left, top: r.top, right: r.right, bottom: r.bottom }];
+  })));
+  const outside = Object.entries(boxes).filter(([, b]) => b.left < 0 || b.top < 0 || b.right > width || b.bottom > height).map(([id, b]) => `${id} ${Math.round(b.left)},${Math.round(b.top)}–${Math.round(b.right)},${Math.round(b.bottom)}`);
+  check(outside.length === 0, `${width}×${height}: Motion, Play, Connect, Stop and the live angle on screen without scrolling${outside.length ? ` (outside: ${outside.join('; ')})` : ` (Play bottom ${Math.round(boxes.play.bottom)} px, angle bottom ${Math.round(boxes.angle.bottom)} px)`}`);
+  const overflowPx = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflowPx <= 0, `${width}×${height}: no horizontal scrolling (overflow ${overflowPx} px)`);
+}
 
 /** Section 7: an emulated Movesense over Web Bluetooth (CDP BluetoothEmulation on the browser, DeviceAccess on the page). */
 async function emulatedMovesense(context, page) {
