@@ -182,6 +182,42 @@ try {
     await context.setOffline(false);
   }
 
+  // Delete, by keyboard: Esc in the confirm step keeps the session, Tab → Delete → Enter removes
+  // it, and it stays gone after a reload; then the patient with the rest of their history.
+  const rowsNow = () => page.locator('#sessions tr').count();
+  const delFirst = '#sessions tr:nth-child(1) button[data-del]';
+  await page.focus(delFirst);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#confirm[open]');
+  const firstFocus = await page.evaluate(() => document.activeElement?.id);
+  check(firstFocus === 'confirm-cancel', `delete session: the confirm step opens with focus on Cancel (${firstFocus})`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#confirm:not([open])', { state: 'attached' });
+  check((await rowsNow()) === 2, 'delete session: Esc cancels, both sessions still listed');
+  await page.focus(delFirst);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#confirm[open]');
+  await page.keyboard.press('Tab');
+  const okFocus = await page.evaluate(() => document.activeElement?.id);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#sessions tr').length === 1);
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  const leftText = await page.textContent('#sessions');
+  const leftPts = await page.getAttribute('.trend-fig[data-motion="shoulder-abduction|left|active"]', 'data-points');
+  check(okFocus === 'confirm-ok' && (await rowsNow()) === 1 && leftText.includes('Knee flexion') && leftPts === '1', `delete session by keyboard (Tab to ${okFocus}, Enter): after reload 1 session left (the knee one), shoulder trend ${leftPts} point`);
+  await page.click('#delete-patient');
+  await page.waitForSelector('#confirm[open]');
+  const askText = await page.textContent('#confirm-text');
+  await page.click('#confirm-ok');
+  await page.waitForSelector('#sessions td.muted');
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  const goneText = (await page.textContent('#sessions')).trim();
+  const listed = await page.locator('#patients option[value="E2E-0001"]').count();
+  const delDisabled = await page.isDisabled('#delete-patient');
+  check(/E2E-0001/.test(askText) && goneText === 'No saved session for this patient yet.' && listed === 0 && delDisabled, `delete patient ("${askText}"): after reload no session, not in the patient list, button disabled`);
+
   check(outside.length === 0, `no request left localhost${outside.length ? `: ${outside.join(', ')}` : ''}`);
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
 } catch (e) {

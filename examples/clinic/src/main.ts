@@ -11,7 +11,8 @@ import { MDC_DEG, MDC_SOURCE, PRESETS, normOf, presetById } from './presets';
 import { download, reportLines, sessionCsv, textPdf } from './report';
 import { listRecordings, liveSensor, replayRecording } from './source';
 import type { DriverName, RecordingEntry } from './source';
-import { listPatients, saveSession, sessionsOf } from './store';
+import { confirmDelete } from './confirm';
+import { deletePatient, deleteSession, listPatients, saveSession, sessionsOf } from './store';
 import type { Measurement, SessionRecord } from './store';
 import { trendPoints, trendSvg } from './trend';
 
@@ -217,10 +218,11 @@ async function renderHistory(): Promise<void> {
   $('hist-patient').textContent = pid ? `of ${pid}` : '';
   $('mdc-note').textContent = `A change between sessions larger than the minimal detectable change, ${MDC_DEG}° (${MDC_SOURCE}), is flagged ▲.`;
   const patients = await listPatients();
+  $<HTMLButtonElement>('delete-patient').disabled = !pid || !patients.includes(pid);
   $('patients').innerHTML = patients.map((p) => `<option value="${esc(p)}"></option>`).join('');
   history = pid ? await sessionsOf(pid) : [];
   const tb = $('sessions');
-  tb.innerHTML = history.map((s, i) => `<tr><td>${esc(s.dateIso.slice(0, 16).replace('T', ' '))}</td><td>${s.measurements.map((m) => `${esc(presetById(m.presetId).label)} ${m.side}${m.mode === 'passive' ? ' (passive)' : ''}: <b>${f1(m.bestDeg)}°</b> ± ${f1(m.bestUncDeg)}°`).join('<br>')}</td><td class="row"><button type="button" data-csv="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as CSV">CSV</button><button type="button" data-pdf="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as PDF">PDF</button></td></tr>`).join('') || `<tr><td colspan="3" class="muted">${pid ? 'No saved session for this patient yet.' : 'Enter a patient code to see the history.'}</td></tr>`;
+  tb.innerHTML = history.map((s, i) => `<tr><td>${esc(s.dateIso.slice(0, 16).replace('T', ' '))}</td><td>${s.measurements.map((m) => `${esc(presetById(m.presetId).label)} ${m.side}${m.mode === 'passive' ? ' (passive)' : ''}: <b>${f1(m.bestDeg)}°</b> ± ${f1(m.bestUncDeg)}°`).join('<br>')}</td><td class="row"><button type="button" data-csv="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as CSV">CSV</button><button type="button" data-pdf="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as PDF">PDF</button><button type="button" class="danger" data-del="${i}" aria-label="Delete session of ${esc(sessionWhen(s))}">Delete…</button></td></tr>`).join('') || `<tr><td colspan="3" class="muted">${pid ? 'No saved session for this patient yet.' : 'Enter a patient code to see the history.'}</td></tr>`;
   // One trend per motion/side/mode present in the history.
   const keys = new Map<string, { presetId: string; side: string; mode: string }>();
   for (const s of history) for (const m of s.measurements) keys.set(keyOf(m.presetId, m.side, m.mode), m);
@@ -235,8 +237,19 @@ async function renderHistory(): Promise<void> {
   $('trends').innerHTML = charts.join('');
 }
 
+const sessionWhen = (s: SessionRecord): string => s.dateIso.slice(0, 16).replace('T', ' ');
+
 function sessionName(s: SessionRecord, ext: string): string {
   return `kinemetry-${s.patientId.replace(/[^\w-]+/g, '_')}-${s.dateIso.slice(0, 16).replace(/[:T]/g, '-')}.${ext}`;
+}
+
+async function removeSession(s: SessionRecord): Promise<void> {
+  if (s.id === undefined) return;
+  if (!(await confirmDelete(`Delete the session of ${s.patientId} from ${sessionWhen(s)} UTC? This cannot be undone.`, 'Delete session'))) return;
+  await deleteSession(s.id);
+  setStatus(`Session of ${sessionWhen(s)} deleted.`);
+  await renderHistory();
+  $('hist-h').focus();
 }
 
 async function init(): Promise<void> {
@@ -300,10 +313,21 @@ async function init(): Promise<void> {
   $('sessions').addEventListener('click', (ev) => {
     const b = (ev.target as HTMLElement).closest('button');
     if (!b) return;
-    const s = history[Number(b.dataset.csv ?? b.dataset.pdf)];
+    const s = history[Number(b.dataset.csv ?? b.dataset.pdf ?? b.dataset.del)];
     if (!s) return;
+    if (b.dataset.del !== undefined) { void removeSession(s); return; }
     if (b.dataset.csv !== undefined) download(sessionName(s, 'csv'), sessionCsv(s, MDC_SOURCE), 'text/csv');
     else download(sessionName(s, 'pdf'), textPdf('kinemetry clinic: range of motion report', reportLines(s, symmetryLines(s), MDC_SOURCE)), 'application/pdf');
+  });
+  $('delete-patient').addEventListener('click', async () => {
+    const pid = patientOf();
+    if (!pid) return;
+    const n = history.length;
+    if (!(await confirmDelete(`Delete patient ${pid} and ${n === 1 ? 'their 1 saved session' : `all ${n} saved sessions`}? This cannot be undone.`, 'Delete patient'))) return;
+    const gone = await deletePatient(pid);
+    setStatus(`Patient ${pid} deleted with ${gone} session${gone === 1 ? '' : 's'}.`);
+    await renderHistory();
+    $('hist-h').focus();
   });
   setInterval(() => { if (live && sub) scheduleRender(); }, 1000);
   await renderHistory();
