@@ -91,10 +91,21 @@ try {
     await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
   }
   const num = async (sel) => Number(await page.textContent(sel));
+  // Every warning that appears in #warnings during a run (they come and go within it).
+  const watchWarnings = () => page.evaluate(() => {
+    window.__warnings = new Map();
+    window.__warnObserver?.disconnect();
+    const grab = () => document.querySelectorAll('#warnings li').forEach((li) => { if (!window.__warnings.has(li.dataset.warning)) window.__warnings.set(li.dataset.warning, li.textContent); });
+    window.__warnObserver = new MutationObserver(grab);
+    window.__warnObserver.observe(document.getElementById('warnings'), { childList: true, subtree: true, characterData: true });
+  });
+  const seenWarnings = () => page.evaluate(() => Object.fromEntries(window.__warnings));
 
   // Session 1: shoulder abduction, left.
   const t0 = Date.now();
+  await watchWarnings();
   await replay(0);
+  const cleanWarnings = Object.keys(await seenWarnings());
   const best1 = await num('#best-value');
   const mean1 = await num('#mean-value');
   const rows = await page.locator('#trials tr').count();
@@ -104,6 +115,7 @@ try {
   check(Math.abs(mean1 - shoulderTruthDeg) <= 2, `shoulder mean ${mean1}° within 2° of truth ${shoulderTruthDeg}°`);
   check(rows === shoulderTruth.length, `${rows} trials captured (truth ${shoulderTruth.length} reps)`);
   check(partial === shoulderTruth.filter((r) => r.partial).length, `${partial} partial trial(s) marked (truth 1)`);
+  check(cleanWarnings.every((id) => id === 'calibrating'), `clean recording: no warning but the initial calibrating (${cleanWarnings.join(', ')})`);
   const pct = await num('#pct-value');
   check(Math.abs(pct - (100 * best1) / 180) <= 1, `percent of AAOS 180°: ${pct}%`);
   const bigText = await page.textContent('#angle');
@@ -156,6 +168,20 @@ try {
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
   check(true, 'Play operated by keyboard (Enter) runs the replay to the end');
+
+  // Warnings: the recording with injected faults (scripts/make-clinic-recordings.ts).
+  await page.selectOption('#recording', '2');
+  await page.click('#clear');
+  await watchWarnings();
+  await replay(2);
+  const warned = await seenWarnings();
+  console.log(`faulty recording warnings: ${JSON.stringify(warned)}`);
+  check(await page.getAttribute('#warnings', 'aria-live') === 'polite', '#warnings is an aria-live region');
+  check(/^Signal lost for 2\.0 s at 14\.5 s/.test(warned['data-gap'] ?? ''), `signal lost (2 s gap at 14.5 s) warned: "${warned['data-gap']}"`);
+  check(/reads 1[4-6]° instead of 0°/.test(warned.slipped ?? ''), `sensor slipped (15°) warned: "${warned.slipped}"`);
+  check(/^Magnetic disturbance/.test(warned.magnetic ?? ''), `magnetic disturbance warned: "${warned.magnetic}"`);
+  const faultValues = (await page.locator('#trials tr td:nth-child(2)').allTextContents()).map((t) => parseFloat(t));
+  check(faultValues.length === 4 && faultValues.every((v) => Math.abs(v - shoulderTruthDeg) <= 2), `faulty recording: the 4 reps (one after the gap, one in the disturbance) within 2° of ${shoulderTruthDeg}° (${faultValues.join(', ')})`);
 
   await page.screenshot({ path: join(shots, 'clinic-history-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 820, height: 1180 });
@@ -314,6 +340,9 @@ async function emulatedMovesense(context, page) {
     check(writes[0] === hello && writes[1] === subscribe, `emulated Movesense: start commands ${writes.slice(0, 2).join(' | ')} = HELLO ${hello} | ${subscribe} (01 63 "/Meas/IMU6/104")`);
     const status = await page.textContent('#status');
     check(/^Live movesense: waiting for the still neutral pose/.test(status), `page status after connect: "${status}"`);
+    // The emulated sensor never sends a sample: after 1.5 s of silence the live signal-lost warning shows.
+    const lost = await page.waitForSelector('#warnings li[data-warning="signal-lost"]', { timeout: 5000 }).then((e) => e.textContent()).catch(() => null);
+    check(/^Signal lost: no data for \d/.test(lost ?? ''), `live sensor silent: "${lost}"`);
     await page.click('#stop');
     for (let i = 0; i < 25 && writes.length < 3; i++) await page.waitForTimeout(200);
     check(writes[2] === '0263', `Stop writes the unsubscribe 02 63 (${writes[2]})`);

@@ -3,18 +3,19 @@
  * same stages (fuseOrientation → RomMeter), end-range trials, left/right symmetry, patient
  * history in IndexedDB with trends and MDC flags, CSV / PDF export.
  */
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { SampleBlock } from '../../../src/index';
 import { RomMeter, symmetryPercent, trialStats } from './meter';
 import type { Trial } from './meter';
 import { MDC_DEG, MDC_SOURCE, PRESETS, normOf, presetById } from './presets';
 import { download, reportLines, sessionCsv, textPdf } from './report';
-import { listRecordings, liveSensor, replayRecording } from './source';
+import { listRecordings, liveSensor, magDisturbedAt, replayRecording } from './source';
 import type { DriverName, RecordingEntry } from './source';
 import { confirmDelete } from './confirm';
 import { deletePatient, deleteSession, listPatients, saveSession, sessionsOf } from './store';
 import type { Measurement, SessionRecord } from './store';
 import { trendPoints, trendSvg } from './trend';
+import { WarningMonitor } from './warnings';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -39,10 +40,7 @@ let recordings: RecordingEntry[] = [];
 let meter: RomMeter | undefined;
 let sub: Subscription | undefined;
 let sourceLabel = '';
-let lastBlockWall = 0;
-let live = false;
-let liveEvents: string[] = [];
-let calibratedWall = 0;
+let monitor: WarningMonitor | undefined;
 let renderQueued = false;
 
 const presetSel = $<HTMLSelectElement>('preset');
@@ -85,24 +83,14 @@ function scheduleRender(): void {
   requestAnimationFrame(() => { renderQueued = false; renderLive(); });
 }
 
-function warningsNow(): string[] {
-  const w: string[] = [];
-  if (meter?.state === 'waiting-still') w.push('Calibrating: hold the neutral pose still (static zero).');
-  if (meter?.last?.outOfPlane) w.push('Segment out of the measurement plane (> 15°): readings not counted.');
-  if (meter?.warnings.has('slipped')) w.push(`Rest angle ${f0(meter.restOffsetDeg)}° away from zero: the sensor may have slipped. Re-zero (stop and start again).`);
-  if (live && performance.now() - lastBlockWall > 1500 && sub) w.push('Signal lost: no data for more than 1.5 s.');
-  if (live && calibratedWall && performance.now() - calibratedWall > 10 * 60_000) w.push('Calibration older than 10 minutes: re-zero.');
-  for (const e of liveEvents.slice(-2)) w.push(e);
-  return w;
-}
 
 function renderLive(): void {
   const r = meter?.last;
   $('angle').textContent = r ? f0(r.angleDeg) : '–';
   $('angle-unc').textContent = r ? `± ${f0(Math.max(1, r.uncertaintyDeg))}°` : '';
-  const ws = warningsNow();
+  const ws = monitor?.list(meter, performance.now(), sub !== undefined) ?? [];
   const wl = $('warnings');
-  const html = ws.map((w) => `<li>${esc(w)}</li>`).join('');
+  const html = ws.map((w) => `<li data-warning="${w.id}">${esc(w.text)}</li>`).join('');
   if (wl.innerHTML !== html) wl.innerHTML = html;
   renderTrials();
 }
@@ -147,30 +135,27 @@ function stop(reason?: string): void {
   scheduleRender();
 }
 
-function start(source: () => ReturnType<typeof replayRecording>, label: string, isLive: boolean): void {
+function start(source: () => Observable<SampleBlock>, label: string, isLive: boolean): void {
   stop();
   const preset = presetById(presetSel.value);
   const side = preset.sided ? sideOf() : 'right';
   meter = new RomMeter(preset, side);
-  live = isLive;
-  liveEvents = [];
+  monitor = new WarningMonitor(isLive, performance.now());
   sourceLabel = label;
-  calibratedWall = 0;
-  lastBlockWall = performance.now();
   const entry = currentEntry();
   setStatus(`${label}: waiting for the still neutral pose…`);
   document.body.dataset.run = 'running';
   $<HTMLButtonElement>('stop').disabled = false;
   $<HTMLButtonElement>('play').disabled = true;
   $<HTMLButtonElement>('connect').disabled = true;
-  const m = meter;
+  const m = meter, mon = monitor;
   sub = source().subscribe({
     next: (b: SampleBlock) => {
-      lastBlockWall = performance.now();
+      mon.onBlock(b, performance.now(), magDisturbedAt(b));
       const wasWaiting = m.state === 'waiting-still';
       const got = m.push(b);
       if (wasWaiting && m.state === 'measuring') {
-        calibratedWall = performance.now();
+        mon.onCalibrated(performance.now());
         setStatus(`Zeroed (calibration residual ${f1(m.mountResidualDeg)}°). Move to end range and hold still for 1 s.`);
       }
       for (const t of got) {
@@ -286,8 +271,8 @@ async function init(): Promise<void> {
     const d = $<HTMLSelectElement>('driver').value as DriverName;
     try {
       const obs = liveSensor(d, presetById(presetSel.value).segment.replace(/\s+/g, ''), (e) => {
-        if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') liveEvents.push(`Signal: ${e.type}`);
-        if (e.type === 'connected') liveEvents = [];
+        if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') monitor?.onLinkEvent(`Signal: ${e.type}`);
+        if (e.type === 'connected') monitor?.onLinkEvent(undefined);
         scheduleRender();
       });
       start(() => obs, `Live ${d}`, true);
@@ -329,7 +314,7 @@ async function init(): Promise<void> {
     await renderHistory();
     $('hist-h').focus();
   });
-  setInterval(() => { if (live && sub) scheduleRender(); }, 1000);
+  setInterval(() => { if (monitor?.live && sub) scheduleRender(); }, 500);
   await renderHistory();
   renderTrials();
   document.body.dataset.ready = '1';

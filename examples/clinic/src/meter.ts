@@ -25,6 +25,8 @@ const R = 180 / Math.PI;
  * VQF inclination RMSE ≈ 0.7° on BROAD (methods.md), rounded up.
  */
 export const INCLINATION_ERROR_DEG = 1;
+/** Longer steps between samples are gaps (BLE dropouts): stillness and holds restart after them. */
+export const MAX_STEP_S = 0.25;
 
 export interface Trial {
   readonly valueDeg: number;
@@ -84,6 +86,7 @@ export class RomMeter {
   private captured = false;
   private readonly qi = quat.create();
   private restT0 = NaN;
+  private lastT = NaN;
   /** Angle at the last still rest near neutral after a trial, deg (NaN before): far from 0 = the sensor may have slipped. */
   restOffsetDeg = NaN;
 
@@ -103,6 +106,9 @@ export class RomMeter {
       const t = b.tS[i]!;
       const speed = Math.hypot(gyr[3 * i]!, gyr[3 * i + 1]!, gyr[3 * i + 2]!) * R;
       if (!Number.isFinite(speed)) continue;
+      // A gap in the data: nothing is known about the time in between, so no stillness or hold spans it.
+      if (t - this.lastT > MAX_STEP_S) this.resetHolds();
+      this.lastT = t;
       if (this.state === 'waiting-still') {
         if (speed > this.o.stillDegS) {
           this.stillAcc = []; this.stillGyr = []; this.stillT0 = NaN;
@@ -127,6 +133,20 @@ export class RomMeter {
       if (trial) out.push(trial);
     }
     return out;
+  }
+
+  /** Sensor slipped: the rest angle after a trial is far from the zero. */
+  get slipped(): boolean {
+    return this.warnings.has('slipped');
+  }
+
+  get outOfPlane(): boolean {
+    return this.last?.outOfPlane ?? false;
+  }
+
+  private resetHolds(): void {
+    this.stillAcc = []; this.stillGyr = []; this.stillT0 = NaN;
+    this.holdT0 = NaN; this.captured = false; this.restT0 = NaN;
   }
 
   private watchRest(t: number, a: number, speed: number): void {
