@@ -14,6 +14,7 @@
  *    into the slipped frame), then 4 s of still neutral pose (the fixture's still first 2 s, twice, slipped)
  *    so the rest angle reads ≈ SLIP_DEG away from zero.
  * Reps 0–3 keep their truth (fixtures/shoulder-abduction/truth/reps.csv).
+ * Also the two-sensor knee recording (kneeTwoSensorRecording).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -91,8 +92,18 @@ export function warningsRecording(): string {
   return `${header.join('\n')}\n${rows.map(formatRow).join('\n')}\n`;
 }
 
+/**
+ * knee-flexion-right-{thigh,shank}.csv — the two sensors of fixtures/knee-flexion (standing knee
+ * curls, 10 reps to ≈ 90°, truth in fixtures/knee-flexion/truth), unchanged, for the page's
+ * two-sensor knee preset with the functional calibration (the shank's 35 dropped samples included).
+ */
+export function kneeTwoSensorRecording(): Record<string, string> {
+  const read = (s: string): string => readFileSync(join(root, 'fixtures/knee-flexion', `${s}.csv`), 'utf8');
+  return { 'knee-flexion-right-thigh.csv': read('thigh'), 'knee-flexion-right-shank.csv': read('shank') };
+}
+
 export function clinicRecordings(): Record<string, string> {
-  return { 'shoulder-abduction-left-warnings.csv': warningsRecording() };
+  return { 'shoulder-abduction-left-warnings.csv': warningsRecording(), ...kneeTwoSensorRecording() };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -183,6 +183,19 @@ try {
   const faultValues = (await page.locator('#trials tr td:nth-child(2)').allTextContents()).map((t) => parseFloat(t));
   check(faultValues.length === 4 && faultValues.every((v) => Math.abs(v - shoulderTruthDeg) <= 2), `faulty recording: the 4 reps (one after the gap, one in the disturbance) within 2° of ${shoulderTruthDeg}° (${faultValues.join(', ')})`);
 
+  // Two-sensor knee (thigh + shank, functional calibration) on fixtures/knee-flexion.
+  await page.selectOption('#recording', '3');
+  await page.click('#clear');
+  await replay(3);
+  const knee2Best = await num('#best-value');
+  const knee2Values = (await page.locator('#trials tr td:nth-child(2)').allTextContents()).map((t) => parseFloat(t));
+  const kneeReps = truthReps('knee-flexion').map((r) => r.amplitudeDeg);
+  const knee2Status = await page.textContent('#status');
+  console.log(`two-sensor knee: best ${knee2Best}° (truth ${kneeTruthDeg}°), trials ${knee2Values.join(', ')}`);
+  check(await page.inputValue('#preset') === 'knee-flexion-2s' && Math.abs(knee2Best - kneeTruthDeg) <= 2, `two-sensor knee: best ${knee2Best}° within 2° of truth ${kneeTruthDeg}°`);
+  check(knee2Values.length === kneeReps.length && knee2Values.every((v, k) => Math.abs(v - kneeReps[k]) <= 2), `two-sensor knee: ${knee2Values.length} trials, each within 2° of its rep (truth ${kneeReps.length} reps)`);
+  check(/finished, 10 trial/.test(knee2Status), `two-sensor knee status: "${knee2Status}"`);
+
   await page.screenshot({ path: join(shots, 'clinic-history-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });

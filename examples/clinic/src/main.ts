@@ -5,6 +5,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { SampleBlock } from '../../../src/index';
+import { KneeMeter } from './knee2';
 import { RomMeter, symmetryPercent, trialStats } from './meter';
 import type { Trial } from './meter';
 import { MDC_DEG, MDC_SOURCE, PRESETS, normOf, presetById } from './presets';
@@ -37,7 +38,7 @@ const current = new Map<string, Current>();
 const keyOf = (presetId: string, side: string, mode: string): string => `${presetId}|${side}|${mode}`;
 
 let recordings: RecordingEntry[] = [];
-let meter: RomMeter | undefined;
+let meter: RomMeter | KneeMeter | undefined;
 let sub: Subscription | undefined;
 let sourceLabel = '';
 let monitor: WarningMonitor | undefined;
@@ -139,7 +140,7 @@ function start(source: () => Observable<SampleBlock>, label: string, isLive: boo
   stop();
   const preset = presetById(presetSel.value);
   const side = preset.sided ? sideOf() : 'right';
-  meter = new RomMeter(preset, side);
+  meter = preset.sensors === 2 ? new KneeMeter(side) : new RomMeter(preset, side);
   monitor = new WarningMonitor(isLive, performance.now());
   sourceLabel = label;
   const entry = currentEntry();
@@ -152,11 +153,13 @@ function start(source: () => Observable<SampleBlock>, label: string, isLive: boo
   sub = source().subscribe({
     next: (b: SampleBlock) => {
       mon.onBlock(b, performance.now(), magDisturbedAt(b));
-      const wasWaiting = m.state === 'waiting-still';
+      const before = m.state;
       const got = m.push(b);
-      if (wasWaiting && m.state === 'measuring') {
+      if (before !== m.state && m.state === 'finding-axis') setStatus('Neutral pose taken. Now bend the knee fully and straighten it: the knee axis is found from this movement.');
+      if (before !== m.state && m.state === 'measuring') {
         mon.onCalibrated(performance.now());
-        setStatus(`Zeroed (calibration residual ${f1(m.mountResidualDeg)}°). Move to end range and hold still for 1 s.`);
+        const axis = m instanceof KneeMeter ? `knee axis 1-σ ${f1(m.axisSigmaDeg)}°, ` : '';
+        setStatus(`Calibrated (${axis}mount residual ${f1(m.mountResidualDeg)}°). Move to end range and hold still for 1 s.`);
       }
       for (const t of got) {
         entry.trials.push({ ...t });
@@ -269,6 +272,10 @@ async function init(): Promise<void> {
   });
   $('connect').addEventListener('click', () => {
     const d = $<HTMLSelectElement>('driver').value as DriverName;
+    if (presetById(presetSel.value).sensors === 2) {
+      setStatus('Two-sensor presets run on the bundled recording only so far: connect one sensor with a one-sensor preset.');
+      return;
+    }
     try {
       const obs = liveSensor(d, presetById(presetSel.value).segment.replace(/\s+/g, ''), (e) => {
         if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') monitor?.onLinkEvent(`Signal: ${e.type}`);

@@ -2,7 +2,7 @@
  * Where blocks come from: a bundled recording (replay) or a live Bluetooth sensor. Both give an
  * Observable of blocks with orientation (`fuseOrientation`), consumed by the same RomMeter.
  */
-import { concatMap, defer, from, map, mergeMap, of, tap, timer } from 'rxjs';
+import { concatMap, defer, forkJoin, from, map, mergeMap, of, tap, timer, toArray } from 'rxjs';
 import type { Observable, OperatorFunction } from 'rxjs';
 import { MovesenseDriver, PolarPmdDriver, browserTransport, fromRecording, fromSensor, fuseOrientation } from '../../../src/index';
 import type { BluetoothLike, SampleBlock, SensorEvent, Vqf } from '../../../src/index';
@@ -44,7 +44,9 @@ export function markGaps(): OperatorFunction<SampleBlock, SampleBlock> {
 }
 
 export interface RecordingEntry {
+  /** One sensor's recording, or (two-sensor presets) the files of all sensors, same clock. */
   readonly file: string;
+  readonly files?: readonly string[];
   readonly label: string;
   readonly preset: string;
   readonly side: 'left' | 'right';
@@ -69,15 +71,27 @@ function pace(speed: number) {
   });
 }
 
-/** A bundled recording, parsed in 10-sample blocks as a sensor would send them, fused, paced. */
-export function replayRecording(entry: RecordingEntry, speed: number): Observable<SampleBlock> {
-  return defer(() => from(fetch(`recordings/${entry.file}`).then(async (r) => {
-    if (!r.ok) throw new Error(`recordings/${entry.file}: HTTP ${r.status}`);
-    return new File([await r.blob()], entry.file);
-  }))).pipe(
-    mergeMap((file) => fromRecording(file, { blockSize: 10 })),
+/**
+ * Recordings (one per sensor, same clock) → blocks of 10 samples as sensors would send them,
+ * all sensors interleaved in time order, gaps marked, orientation fused.
+ */
+export function recordingBlocks(files: readonly File[]): Observable<SampleBlock> {
+  return forkJoin(files.map((f) => fromRecording(f, { blockSize: 10 }).pipe(toArray()))).pipe(
+    mergeMap((perFile) => from(perFile.flat().sort((x, y) => (x.tS[0] ?? 0) - (y.tS[0] ?? 0)))),
     markGaps(),
     fuse(),
+  );
+}
+
+/** A bundled recording (all its files), fused and paced. */
+export function replayRecording(entry: RecordingEntry, speed: number): Observable<SampleBlock> {
+  const names = entry.files ?? [entry.file];
+  return defer(() => from(Promise.all(names.map(async (name) => {
+    const r = await fetch(`recordings/${name}`);
+    if (!r.ok) throw new Error(`recordings/${name}: HTTP ${r.status}`);
+    return new File([await r.blob()], name);
+  })))).pipe(
+    mergeMap((files) => recordingBlocks(files)),
     pace(speed),
   );
 }

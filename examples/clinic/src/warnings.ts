@@ -10,7 +10,7 @@ export interface Warning { readonly id: WarningId; readonly text: string }
 
 /** What the measurement reports (RomMeter / KneeMeter). */
 export interface MeterView {
-  readonly state: 'waiting-still' | 'measuring';
+  readonly state: 'waiting-still' | 'finding-axis' | 'measuring';
   readonly outOfPlane: boolean;
   readonly slipped: boolean;
   readonly restOffsetDeg: number;
@@ -73,6 +73,7 @@ export class WarningMonitor {
   list(meter: MeterView | undefined, nowMs: number, streaming: boolean): Warning[] {
     const w: Warning[] = [];
     if (meter?.state === 'waiting-still') w.push({ id: 'calibrating', text: 'Calibrating: hold the neutral pose still (static zero).' });
+    if (meter?.state === 'finding-axis') w.push({ id: 'calibrating', text: 'Calibrating: bend the knee fully and straighten it (finding the knee axis).' });
     if (meter?.outOfPlane) w.push({ id: 'out-of-plane', text: 'Segment out of the measurement plane (> 15°): readings not counted.' });
     if (meter?.slipped) w.push({ id: 'slipped', text: `Sensor slipped? At rest it reads ${Math.round(meter.restOffsetDeg)}° instead of 0°. Re-strap it and re-zero (Stop, then start again).` });
     const silentS = (nowMs - this.lastBlockMs) / 1000;
