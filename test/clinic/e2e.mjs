@@ -116,6 +116,9 @@ try {
   check(rows === shoulderTruth.length, `${rows} trials captured (truth ${shoulderTruth.length} reps)`);
   check(partial === shoulderTruth.filter((r) => r.partial).length, `${partial} partial trial(s) marked (truth 1)`);
   check(cleanWarnings.every((id) => id === 'calibrating'), `clean recording: no warning but the initial calibrating (${cleanWarnings.join(', ')})`);
+  const bestUnc = parseFloat((await page.textContent('#best small')).replace('±', ''));
+  const help = await page.textContent('#help-unc');
+  check(bestUnc > 0.1 && bestUnc < 2 && Math.abs(best1 - shoulderTruthDeg) <= 3 * bestUnc && /one standard deviation/.test(help), `best ± ${bestUnc}° (1-σ; truth within 3σ), the help text says what ± means`);
   const pct = await num('#pct-value');
   check(Math.abs(pct - (100 * best1) / 180) <= 1, `percent of AAOS 180°: ${pct}%`);
   const bigText = await page.textContent('#angle');

@@ -88,7 +88,7 @@ function scheduleRender(): void {
 function renderLive(): void {
   const r = meter?.last;
   $('angle').textContent = r ? f0(r.angleDeg) : '–';
-  $('angle-unc').textContent = r ? `± ${f0(Math.max(1, r.uncertaintyDeg))}°` : '';
+  $('angle-unc').textContent = r ? `± ${f1(r.uncertaintyDeg)}°` : '';
   const ws = monitor?.list(meter, performance.now(), sub !== undefined) ?? [];
   const wl = $('warnings');
   const html = ws.map((w) => `<li data-warning="${w.id}">${esc(w.text)}</li>`).join('');

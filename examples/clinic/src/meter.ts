@@ -8,22 +8,19 @@
  *    `kinemetry rom` does.
  * 2. Angle: the segment's inclination in the motion's plane (`Inclinometer`); the sign is
  *    chosen from the first excursion beyond 20° (the assumed lateral axis may point medially).
- *    Uncertainty: mount residual + out-of-plane tilt (as `kinemetry rom`) + the 6D filter's
- *    inclination error (INCLINATION_ERROR_DEG).
+ *    Uncertainty: a 1-σ from the static zero's mount covariance and the 6D filter's inclination
+ *    error, propagated through the reading (inclUncertainty.ts).
  * 3. End-range capture and the slipped check: `EndRangeCapture` (capture.ts).
  */
-import { Inclinometer, quat, sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/index';
+import { INCLINOMETER_MOTIONS, Inclinometer, quat, sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/index';
+import { inclinometerSigmaRad, staticZeroCovariance } from './inclUncertainty';
 import type { SampleBlock, Side } from '../../../src/index';
 import type { MotionPreset } from './presets';
 import { EndRangeCapture } from './capture';
 import type { CaptureOptions, Trial } from './capture';
 
 const R = 180 / Math.PI;
-/**
- * Inclination error of the real-time 6D orientation, deg, added to every reading's uncertainty:
- * VQF inclination RMSE ≈ 0.7° on BROAD (methods.md), rounded up.
- */
-export const INCLINATION_ERROR_DEG = 1;
+const UP = [0, 0, 1] as const;
 /** Longer steps between samples are gaps (BLE dropouts): stillness and holds restart after them. */
 export const MAX_STEP_S = 0.25;
 
@@ -64,6 +61,10 @@ export class RomMeter {
   private stillGyr: number[] = [];
   private stillT0 = NaN;
   private readonly qi = quat.create();
+  private readonly qSegSensor = quat.create();
+  private readonly uS = new Float64Array(3);
+  private readonly uSeg = new Float64Array(3);
+  private mountCov: Float64Array = new Float64Array(9);
   private lastT = NaN;
 
   constructor(readonly preset: MotionPreset, readonly side: Side, options: MeterOptions = {}) {
@@ -109,7 +110,9 @@ export class RomMeter {
       const outOfPlane = this.incl!.flags !== 0;
       if (this.sign === 0 && Math.abs(raw) > 20 && !outOfPlane) this.sign = raw < 0 ? -1 : 1;
       const a = (this.sign || 1) * raw;
-      const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R + INCLINATION_ERROR_DEG;
+      quat.rotateInverse(this.uS, this.qi, UP);
+      quat.rotate(this.uSeg, this.qSegSensor, this.uS);
+      const unc = inclinometerSigmaRad(this.uSeg, INCLINOMETER_MOTIONS[this.preset.inclinometer].plane, this.mountCov) * R;
       this.last = { tS: t, angleDeg: a, uncertaintyDeg: unc, speedDegS: speed, outOfPlane };
       if (outOfPlane) { this.capture.resetHolds(); continue; }
       const trial = this.capture.push(t, a, unc, speed);
@@ -136,6 +139,8 @@ export class RomMeter {
     const g = stillGravityDirection(this.stillAcc, this.stillGyr);
     const r = sensorToSegmentFromPairs({ sensor: g.upS, segment: [0, 1, 0] }, { sensor: [0, 0, 1], segment: [0, 0, 1] });
     this.mountResidualDeg = r.residualDeg;
+    this.mountCov = staticZeroCovariance(r.residualDeg);
+    quat.copy(this.qSegSensor, r.qSegSensor);
     this.incl = new Inclinometer({ motion: this.preset.inclinometer, side: this.side, qSegSensor: r.qSegSensor });
     this.state = 'measuring';
     this.stillAcc = []; this.stillGyr = [];
