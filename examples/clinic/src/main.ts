@@ -88,6 +88,8 @@ function scheduleRender(): void {
 function renderLive(): void {
   const r = meter?.last;
   $('angle').textContent = r ? f0(r.angleDeg) : '–';
+  // No reading yet: a muted dash, no degree sign (a huge "–°" reads as a glitch).
+  document.querySelector('.big')?.classList.toggle('empty', !r);
   $('angle-unc').textContent = r ? `± ${f1(r.uncertaintyDeg)}°` : '';
   const ws = monitor?.list(meter, performance.now(), sub !== undefined) ?? [];
   const wl = $('warnings');
@@ -268,7 +270,7 @@ async function init(): Promise<void> {
     const r = recordings[Number(recSel.value)];
     if (!r) return;
     const speed = Number($<HTMLSelectElement>('speed').value);
-    start(() => replayRecording(r, speed), `Replay ${r.file}`, false);
+    start(() => replayRecording(r, speed), `Replay ${(r.files ?? [r.file]).join(' + ')}`, false);
   });
   $('connect').addEventListener('click', () => {
     const d = $<HTMLSelectElement>('driver').value as DriverName;
