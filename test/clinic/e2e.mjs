@@ -16,7 +16,12 @@
 //    replay still works (service worker);
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
-//    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
+//    `01 63 "/Meas/IMU6/104"`; the silent sensor raises "signal lost"; Stop writes `02 63`.
+// Also: layout at 1280×800 and 820×1180 (controls and live angle on screen, no sideways
+// scroll); warnings on a recording with injected faults (signal lost, sensor slipped, magnetic
+// disturbance in #warnings); the two-sensor knee (functional calibration) within 2° of the
+// truth per rep; the ± is a 1-σ explained in the help text; delete a session (keyboard) and a
+// patient behind a confirm step, gone after a reload.
 // Bounded: the whole run is killed after 150 s. Exit 0 = all assertions passed.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
