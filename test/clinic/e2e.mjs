@@ -10,8 +10,8 @@
 //    trend has 2 points;
 // 4. export the session as PDF: the file's text holds the measured best value; CSV likewise;
 // 5. every control has an accessible name; Play is reachable and operable by keyboard;
-// 6. screenshots at 1280×800 and 820×1180 into $E2E_SHOTS (default: a temporary folder, kept
-//    outside the repo so a test run never changes tracked files);
+// 6. screenshots at 1280×800 and 820×1180 into $E2E_SHOTS when set (else a temporary folder,
+//    removed at the end: a test run never changes tracked files);
 // 8. offline once loaded: with the network off, a reload shows the page and the history and a
 //    replay still works (service worker);
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
@@ -296,7 +296,8 @@ try {
   closeServer();
   rmSync(bleDir, { recursive: true, force: true });
 }
-console.log(`e2e: screenshots in ${shots}`);
+if (process.env.E2E_SHOTS) console.log(`e2e: screenshots in ${shots}`);
+else rmSync(shots, { recursive: true, force: true }); // a temporary folder: nothing left behind
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
 process.exit(failures ? 1 : 0);
 
