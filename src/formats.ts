@@ -2,8 +2,9 @@
  * kinemetry/formats — recordings (browser-safe parsers and writers over text or byte chunks):
  * canonical CSV, OpenSim STO, Xsens, delimited with a column map, BIDS motion, MetaMotion, MAT
  * (v5/v7.3-free), the BROAD benchmark; the format table and detection; unit parsing for labelled
- * columns; `fromRecording` (File / Blob / stream → Observable of blocks) and the CSV sinks for
- * `record`. Node file and session readers are in `kinemetry/node`.
+ * columns; `fromRecording` (File / Blob / stream → Observable of blocks), the CSV sinks for
+ * `record` and the browser stores it can write to while streaming (IndexedDB, OPFS) with their
+ * readers. Node file and session readers are in `kinemetry/node`.
  */
 export * from './io/errors';
 export type * from './io/format';
@@ -31,3 +32,7 @@ export type { BroadTrial, BroadErrors } from './io/broad';
 export { UnknownUnitError, internalUnit, knownUnitNames, parseUnit, toInternalInPlace } from './samples/units';
 export * from './pipeline/fromRecording';
 export { CanonicalCsvSink, MemoryCsvSink, type CsvPiece } from './pipeline/sinks';
+// Browser recording stores, written while streaming (one commit per block), and their readers.
+export * from './pipeline/indexedDbSink';
+export * from './pipeline/opfsSink';
+export { RecordingStoreError, type StoredRecordingFile } from './pipeline/storeErrors';

@@ -3,8 +3,8 @@
  * and the rxjs operators that chain them. Kept ≤ 40 kB gzip even as `import *` (`npm run size`);
  * everything else is one sub-path away, each name exported from exactly one entry:
  *
- *   kinemetry/ble          src/ble.ts          BLE transports (browser, fake, capture), drivers, `fromSensor`
- *   kinemetry/formats      src/formats.ts      recording formats (CSV, STO, Xsens, BIDS, MetaMotion, MAT), unit parsing, `fromRecording`, CSV sinks
+ *   kinemetry/ble          src/ble.ts          BLE transports (browser, fake, capture), drivers, `fromSensor`, packet reordering, clock drift
+ *   kinemetry/formats      src/formats.ts      recording formats (CSV, STO, Xsens, BIDS, MetaMotion, MAT), unit parsing, `fromRecording`, CSV sinks, IndexedDB/OPFS stores
  *   kinemetry/quality      src/quality.ts      rep quality: measures, templates, scoring, session summary, `scoreRepsLive`
  *   kinemetry/calibration  src/calibration.ts  sensor-to-segment calibration (N-pose, functional axes, heading, joint centre), magnetometer calibration
  *   kinemetry/offline      src/offline.ts      whole-recording analysis: offline VQF, Madgwick/Mahony, validation, resampling/alignment, offline reps, ROM summary

@@ -19,7 +19,7 @@ export * from './segmentReps';
 export * from './scoreReps';
 export * from './sinks';
 export * from './record';
-export * from './storeErrors';
+export { RecordingStoreError, type StoredRecordingFile } from './storeErrors';
 export * from './indexedDbSink';
 export * from './opfsSink';
 export * from './batch';

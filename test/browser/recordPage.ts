@@ -6,7 +6,7 @@
  * sample, and the orientation fused from the replay, with the same simulated session.
  */
 import { concatMap, from, lastValueFrom, map, timer, toArray } from 'rxjs';
-import { sim } from '../../src/index';
+import * as sim from '../../src/sim/index';
 import { IndexedDbCsvSink, OpfsCsvSink, fromRecording, fuseOrientation, readIndexedDbRecording, readOpfsRecording, record } from '../../src/pipeline/index';
 import type { BlockSink, StoredRecordingFile } from '../../src/pipeline/index';
 import type { SampleBlock } from '../../src/samples/block';

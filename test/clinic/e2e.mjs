@@ -10,25 +10,27 @@
 //    trend has 2 points;
 // 4. export the session as PDF: the file's text holds the measured best value; CSV likewise;
 // 5. every control has an accessible name; Play is reachable and operable by keyboard;
-// 6. screenshots at 1280×800 and 820×1180 into docs/;
+// 6. screenshots at 1280×800 and 820×1180 into $E2E_SHOTS when set (else a temporary folder,
+//    removed at the end: a test run never changes tracked files);
 // 8. offline once loaded: with the network off, a reload shows the page and the history and a
 //    replay still works (service worker);
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
-//    `01 63 "/Meas/IMU6/104"`; Stop writes the unsubscribe `02 63`.
+//    `01 63 "/Meas/IMU6/104"`; the silent sensor raises "signal lost"; Stop writes `02 63`.
+// Also: layout at 1280×800 and 820×1180 (controls and live angle on screen, no sideways
+// scroll); warnings on a recording with injected faults (signal lost, sensor slipped, magnetic
+// disturbance in #warnings); the two-sensor knee (functional calibration) within 2° of the
+// truth per rep; the ± is a 1-σ explained in the help text; delete a session (keyboard) and a
+// patient behind a confirm step, gone after a reload.
 // Bounded: the whole run is killed after 150 s. Exit 0 = all assertions passed.
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { CHROMIUM_ARGS, buildAndServe, root } from './server.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const app = join(root, 'examples/clinic');
-const dist = join(app, 'dist');
-const docs = join(root, 'docs');
+const shots = process.env.E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'kinemetry-clinic-shots-'));
+mkdirSync(shots, { recursive: true });
 const killer = setTimeout(() => { console.error('e2e: timed out after 150 s'); process.exit(1); }, 150_000);
 killer.unref();
 
@@ -49,19 +51,7 @@ const shoulderFull = shoulderTruth.filter((r) => !r.partial).map((r) => r.amplit
 const shoulderTruthDeg = Math.max(...shoulderFull);
 const kneeTruthDeg = Math.max(...truthReps('knee-flexion').map((r) => r.amplitudeDeg));
 
-await build({ configFile: join(app, 'vite.config.ts'), root: app, logLevel: 'warn' });
-
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.csv': 'text/csv', '.png': 'image/png', '.svg': 'image/svg+xml' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let file = normalize(join(dist, path));
-  if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-  if (!existsSync(file)) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, close: closeServer } = await buildAndServe();
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-e2e-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -69,7 +59,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   acceptDownloads: true,
   viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+  args: CHROMIUM_ARGS,
 });
 const outside = [];
 const consoleErrors = [];
@@ -88,6 +78,13 @@ try {
 
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]');
+  // Layout: at desktop and tablet size, the controls and the live angle are on screen at once
+  // (no scrolling to reach Play / Connect), nothing overflows sideways.
+  for (const [width, height] of [[1280, 800], [820, 1180]]) {
+    await page.setViewportSize({ width, height });
+    await layoutCheck(page, width, height);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.fill('#patient', 'E2E-0001');
   await page.press('#patient', 'Tab');
 
@@ -99,10 +96,21 @@ try {
     await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
   }
   const num = async (sel) => Number(await page.textContent(sel));
+  // Every warning that appears in #warnings during a run (they come and go within it).
+  const watchWarnings = () => page.evaluate(() => {
+    window.__warnings = new Map();
+    window.__warnObserver?.disconnect();
+    const grab = () => document.querySelectorAll('#warnings li').forEach((li) => { if (!window.__warnings.has(li.dataset.warning)) window.__warnings.set(li.dataset.warning, li.textContent); });
+    window.__warnObserver = new MutationObserver(grab);
+    window.__warnObserver.observe(document.getElementById('warnings'), { childList: true, subtree: true, characterData: true });
+  });
+  const seenWarnings = () => page.evaluate(() => Object.fromEntries(window.__warnings));
 
   // Session 1: shoulder abduction, left.
   const t0 = Date.now();
+  await watchWarnings();
   await replay(0);
+  const cleanWarnings = Object.keys(await seenWarnings());
   const best1 = await num('#best-value');
   const mean1 = await num('#mean-value');
   const rows = await page.locator('#trials tr').count();
@@ -112,13 +120,17 @@ try {
   check(Math.abs(mean1 - shoulderTruthDeg) <= 2, `shoulder mean ${mean1}° within 2° of truth ${shoulderTruthDeg}°`);
   check(rows === shoulderTruth.length, `${rows} trials captured (truth ${shoulderTruth.length} reps)`);
   check(partial === shoulderTruth.filter((r) => r.partial).length, `${partial} partial trial(s) marked (truth 1)`);
+  check(cleanWarnings.every((id) => id === 'calibrating'), `clean recording: no warning but the initial calibrating (${cleanWarnings.join(', ')})`);
+  const bestUnc = parseFloat((await page.textContent('#best small')).replace('±', ''));
+  const help = await page.textContent('#help-unc');
+  check(bestUnc > 0.1 && bestUnc < 2 && Math.abs(best1 - shoulderTruthDeg) <= 3 * bestUnc && /one standard deviation/.test(help), `best ± ${bestUnc}° (1-σ; truth within 3σ), the help text says what ± means`);
   const pct = await num('#pct-value');
   check(Math.abs(pct - (100 * best1) / 180) <= 1, `percent of AAOS 180°: ${pct}%`);
   const bigText = await page.textContent('#angle');
   check(/^-?\d+$/.test(bigText ?? ''), `live angle shown large (${bigText}°)`);
   const bigPx = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.big')).fontSize));
   check(bigPx >= 88, `live angle font ${bigPx}px (readable at 2 m)`);
-  await page.screenshot({ path: join(docs, 'clinic-replay-1280.png') });
+  await page.screenshot({ path: join(shots, 'clinic-replay-1280.png') });
   await page.click('#save');
   await page.waitForSelector('#sessions tr >> text=Shoulder abduction');
 
@@ -165,10 +177,37 @@ try {
   await page.waitForSelector('body[data-run="done"]', { timeout: 60_000 });
   check(true, 'Play operated by keyboard (Enter) runs the replay to the end');
 
-  await page.screenshot({ path: join(docs, 'clinic-history-1280.png'), fullPage: true });
+  // Warnings: the recording with injected faults (scripts/make-clinic-recordings.ts).
+  await page.selectOption('#recording', '2');
+  await page.click('#clear');
+  await watchWarnings();
+  await replay(2);
+  const warned = await seenWarnings();
+  console.log(`faulty recording warnings: ${JSON.stringify(warned)}`);
+  check(await page.getAttribute('#warnings', 'aria-live') === 'polite', '#warnings is an aria-live region');
+  check(/^Signal lost for 2\.0 s at 14\.5 s/.test(warned['data-gap'] ?? ''), `signal lost (2 s gap at 14.5 s) warned: "${warned['data-gap']}"`);
+  check(/reads 1[4-6]° instead of 0°/.test(warned.slipped ?? ''), `sensor slipped (15°) warned: "${warned.slipped}"`);
+  check(/^Magnetic disturbance/.test(warned.magnetic ?? ''), `magnetic disturbance warned: "${warned.magnetic}"`);
+  const faultValues = (await page.locator('#trials tr td:nth-child(2)').allTextContents()).map((t) => parseFloat(t));
+  check(faultValues.length === 4 && faultValues.every((v) => Math.abs(v - shoulderTruthDeg) <= 2), `faulty recording: the 4 reps (one after the gap, one in the disturbance) within 2° of ${shoulderTruthDeg}° (${faultValues.join(', ')})`);
+
+  // Two-sensor knee (thigh + shank, functional calibration) on fixtures/knee-flexion.
+  await page.selectOption('#recording', '3');
+  await page.click('#clear');
+  await replay(3);
+  const knee2Best = await num('#best-value');
+  const knee2Values = (await page.locator('#trials tr td:nth-child(2)').allTextContents()).map((t) => parseFloat(t));
+  const kneeReps = truthReps('knee-flexion').map((r) => r.amplitudeDeg);
+  const knee2Status = await page.textContent('#status');
+  console.log(`two-sensor knee: best ${knee2Best}° (truth ${kneeTruthDeg}°), trials ${knee2Values.join(', ')}`);
+  check(await page.inputValue('#preset') === 'knee-flexion-2s' && Math.abs(knee2Best - kneeTruthDeg) <= 2, `two-sensor knee: best ${knee2Best}° within 2° of truth ${kneeTruthDeg}°`);
+  check(knee2Values.length === kneeReps.length && knee2Values.every((v, k) => Math.abs(v - kneeReps[k]) <= 2), `two-sensor knee: ${knee2Values.length} trials, each within 2° of its rep (truth ${kneeReps.length} reps)`);
+  check(/finished, 10 trial/.test(knee2Status), `two-sensor knee status: "${knee2Status}"`);
+
+  await page.screenshot({ path: join(shots, 'clinic-history-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
-  await page.screenshot({ path: join(docs, 'clinic-tablet-820.png') });
+  await page.screenshot({ path: join(shots, 'clinic-tablet-820.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   check(overflow <= 0, `no horizontal scrolling at 820 px (overflow ${overflow}px)`);
 
@@ -190,6 +229,42 @@ try {
     await context.setOffline(false);
   }
 
+  // Delete, by keyboard: Esc in the confirm step keeps the session, Tab → Delete → Enter removes
+  // it, and it stays gone after a reload; then the patient with the rest of their history.
+  const rowsNow = () => page.locator('#sessions tr').count();
+  const delFirst = '#sessions tr:nth-child(1) button[data-del]';
+  await page.focus(delFirst);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#confirm[open]');
+  const firstFocus = await page.evaluate(() => document.activeElement?.id);
+  check(firstFocus === 'confirm-cancel', `delete session: the confirm step opens with focus on Cancel (${firstFocus})`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#confirm:not([open])', { state: 'attached' });
+  check((await rowsNow()) === 2, 'delete session: Esc cancels, both sessions still listed');
+  await page.focus(delFirst);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#confirm[open]');
+  await page.keyboard.press('Tab');
+  const okFocus = await page.evaluate(() => document.activeElement?.id);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#sessions tr').length === 1);
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  const leftText = await page.textContent('#sessions');
+  const leftPts = await page.getAttribute('.trend-fig[data-motion="shoulder-abduction|left|active"]', 'data-points');
+  check(okFocus === 'confirm-ok' && (await rowsNow()) === 1 && leftText.includes('Knee flexion') && leftPts === '1', `delete session by keyboard (Tab to ${okFocus}, Enter): after reload 1 session left (the knee one), shoulder trend ${leftPts} point`);
+  await page.click('#delete-patient');
+  await page.waitForSelector('#confirm[open]');
+  const askText = await page.textContent('#confirm-text');
+  await page.click('#confirm-ok');
+  await page.waitForSelector('#sessions td.muted');
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]');
+  const goneText = (await page.textContent('#sessions')).trim();
+  const listed = await page.locator('#patients option[value="E2E-0001"]').count();
+  const delDisabled = await page.isDisabled('#delete-patient');
+  check(/E2E-0001/.test(askText) && goneText === 'No saved session for this patient yet.' && listed === 0 && delDisabled, `delete patient ("${askText}"): after reload no session, not in the patient list, button disabled`);
+
   check(outside.length === 0, `no request left localhost${outside.length ? `: ${outside.join(', ')}` : ''}`);
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(' | ')}` : ''}`);
 } catch (e) {
@@ -206,7 +281,7 @@ const bleContext = await chromium.launchPersistentContext(bleDir, {
   headless: true,
   serviceWorkers: 'block',
   viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-experimental-web-platform-features'],
+  args: CHROMIUM_ARGS,
 });
 try {
   const page = bleContext.pages()[0] ?? (await bleContext.newPage());
@@ -218,11 +293,26 @@ try {
   failures++;
 } finally {
   await bleContext.close();
-  server.close();
+  closeServer();
   rmSync(bleDir, { recursive: true, force: true });
 }
+if (process.env.E2E_SHOTS) console.log(`e2e: screenshots in ${shots}`);
+else rmSync(shots, { recursive: true, force: true }); // a temporary folder: nothing left behind
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
 process.exit(failures ? 1 : 0);
+
+/** Every key control and the live angle lie inside the viewport at scroll 0; no horizontal overflow. */
+async function layoutCheck(page, width, height) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const boxes = await page.evaluate(() => Object.fromEntries(['preset', 'recording', 'play', 'connect', 'stop', 'angle', 'status'].map((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return [id, { left: r.left, top: r.top, right: r.right, bottom: r.bottom }];
+  })));
+  const outside = Object.entries(boxes).filter(([, b]) => b.left < 0 || b.top < 0 || b.right > width || b.bottom > height).map(([id, b]) => `${id} ${Math.round(b.left)},${Math.round(b.top)}–${Math.round(b.right)},${Math.round(b.bottom)}`);
+  check(outside.length === 0, `${width}×${height}: Motion, Play, Connect, Stop and the live angle on screen without scrolling${outside.length ? ` (outside: ${outside.join('; ')})` : ` (Play bottom ${Math.round(boxes.play.bottom)} px, angle bottom ${Math.round(boxes.angle.bottom)} px)`}`);
+  const overflowPx = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflowPx <= 0, `${width}×${height}: no horizontal scrolling (overflow ${overflowPx} px)`);
+}
 
 /** Section 7: an emulated Movesense over Web Bluetooth (CDP BluetoothEmulation on the browser, DeviceAccess on the page). */
 async function emulatedMovesense(context, page) {
@@ -272,6 +362,9 @@ async function emulatedMovesense(context, page) {
     check(writes[0] === hello && writes[1] === subscribe, `emulated Movesense: start commands ${writes.slice(0, 2).join(' | ')} = HELLO ${hello} | ${subscribe} (01 63 "/Meas/IMU6/104")`);
     const status = await page.textContent('#status');
     check(/^Live movesense: waiting for the still neutral pose/.test(status), `page status after connect: "${status}"`);
+    // The emulated sensor never sends a sample: after 1.5 s of silence the live signal-lost warning shows.
+    const lost = await page.waitForSelector('#warnings li[data-warning="signal-lost"]', { timeout: 5000 }).then((e) => e.textContent()).catch(() => null);
+    check(/^Signal lost: no data for \d/.test(lost ?? ''), `live sensor silent: "${lost}"`);
     await page.click('#stop');
     for (let i = 0; i < 25 && writes.length < 3; i++) await page.waitForTimeout(200);
     check(writes[2] === '0263', `Stop writes the unsubscribe 02 63 (${writes[2]})`);

@@ -30,4 +30,17 @@ describe('clinic RomMeter', () => {
     expect(m.trials.length).toBe(truth.length);
     m.trials.forEach((t, k) => expect(Math.abs(t.valueDeg - truth[k]!)).toBeLessThan(2));
   });
+  it('the ± (1-σ) is the size of the actual errors: every trial within 3σ of the truth, σ not inflated', async () => {
+    for (const [path, preset, side, truthOf] of [
+      ['fixtures/shoulder-abduction/upperArm.csv', 'shoulder-abduction', 'left', 'fixtures/shoulder-abduction/truth/reps.csv'],
+      ['fixtures/knee-flexion/shank.csv', 'knee-flexion', 'right', 'fixtures/knee-flexion/truth/reps.csv'],
+    ] as const) {
+      const m = await run(path, preset, side);
+      const truth = readFileSync(truthOf, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[6]));
+      const z = m.trials.map((t, k) => (t.valueDeg - truth[k]!) / t.uncertaintyDeg);
+      console.log(`${preset}: σ ${m.trials.map((t) => t.uncertaintyDeg.toFixed(2)).join(' ')}; error/σ ${z.map((x) => x.toFixed(2)).join(' ')}`);
+      for (const x of z) expect(Math.abs(x)).toBeLessThan(3);
+      for (const t of m.trials) expect(t.uncertaintyDeg).toBeLessThan(2);
+    }
+  });
 });

@@ -3,17 +3,20 @@
  * same stages (fuseOrientation → RomMeter), end-range trials, left/right symmetry, patient
  * history in IndexedDB with trends and MDC flags, CSV / PDF export.
  */
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { SampleBlock } from '../../../src/index';
+import { KneeMeter } from './knee2';
 import { RomMeter, symmetryPercent, trialStats } from './meter';
 import type { Trial } from './meter';
 import { MDC_DEG, MDC_SOURCE, PRESETS, normOf, presetById } from './presets';
 import { download, reportLines, sessionCsv, textPdf } from './report';
-import { listRecordings, liveSensor, replayRecording } from './source';
+import { listRecordings, liveSensor, magDisturbedAt, replayRecording } from './source';
 import type { DriverName, RecordingEntry } from './source';
-import { listPatients, saveSession, sessionsOf } from './store';
+import { confirmDelete } from './confirm';
+import { deletePatient, deleteSession, listPatients, saveSession, sessionsOf } from './store';
 import type { Measurement, SessionRecord } from './store';
 import { trendPoints, trendSvg } from './trend';
+import { WarningMonitor } from './warnings';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -35,13 +38,10 @@ const current = new Map<string, Current>();
 const keyOf = (presetId: string, side: string, mode: string): string => `${presetId}|${side}|${mode}`;
 
 let recordings: RecordingEntry[] = [];
-let meter: RomMeter | undefined;
+let meter: RomMeter | KneeMeter | undefined;
 let sub: Subscription | undefined;
 let sourceLabel = '';
-let lastBlockWall = 0;
-let live = false;
-let liveEvents: string[] = [];
-let calibratedWall = 0;
+let monitor: WarningMonitor | undefined;
 let renderQueued = false;
 
 const presetSel = $<HTMLSelectElement>('preset');
@@ -84,24 +84,16 @@ function scheduleRender(): void {
   requestAnimationFrame(() => { renderQueued = false; renderLive(); });
 }
 
-function warningsNow(): string[] {
-  const w: string[] = [];
-  if (meter?.state === 'waiting-still') w.push('Calibrating: hold the neutral pose still (static zero).');
-  if (meter?.last?.outOfPlane) w.push('Segment out of the measurement plane (> 15°): readings not counted.');
-  if (meter?.warnings.has('slipped')) w.push(`Rest angle ${f0(meter.restOffsetDeg)}° away from zero: the sensor may have slipped. Re-zero (stop and start again).`);
-  if (live && performance.now() - lastBlockWall > 1500 && sub) w.push('Signal lost: no data for more than 1.5 s.');
-  if (live && calibratedWall && performance.now() - calibratedWall > 10 * 60_000) w.push('Calibration older than 10 minutes: re-zero.');
-  for (const e of liveEvents.slice(-2)) w.push(e);
-  return w;
-}
 
 function renderLive(): void {
   const r = meter?.last;
   $('angle').textContent = r ? f0(r.angleDeg) : '–';
-  $('angle-unc').textContent = r ? `± ${f0(Math.max(1, r.uncertaintyDeg))}°` : '';
-  const ws = warningsNow();
+  // No reading yet: a muted dash, no degree sign (a huge "–°" reads as a glitch).
+  document.querySelector('.big')?.classList.toggle('empty', !r);
+  $('angle-unc').textContent = r ? `± ${f1(r.uncertaintyDeg)}°` : '';
+  const ws = monitor?.list(meter, performance.now(), sub !== undefined) ?? [];
   const wl = $('warnings');
-  const html = ws.map((w) => `<li>${esc(w)}</li>`).join('');
+  const html = ws.map((w) => `<li data-warning="${w.id}">${esc(w.text)}</li>`).join('');
   if (wl.innerHTML !== html) wl.innerHTML = html;
   renderTrials();
 }
@@ -146,31 +138,30 @@ function stop(reason?: string): void {
   scheduleRender();
 }
 
-function start(source: () => ReturnType<typeof replayRecording>, label: string, isLive: boolean): void {
+function start(source: () => Observable<SampleBlock>, label: string, isLive: boolean): void {
   stop();
   const preset = presetById(presetSel.value);
   const side = preset.sided ? sideOf() : 'right';
-  meter = new RomMeter(preset, side);
-  live = isLive;
-  liveEvents = [];
+  meter = preset.sensors === 2 ? new KneeMeter(side) : new RomMeter(preset, side);
+  monitor = new WarningMonitor(isLive, performance.now());
   sourceLabel = label;
-  calibratedWall = 0;
-  lastBlockWall = performance.now();
   const entry = currentEntry();
   setStatus(`${label}: waiting for the still neutral pose…`);
   document.body.dataset.run = 'running';
   $<HTMLButtonElement>('stop').disabled = false;
   $<HTMLButtonElement>('play').disabled = true;
   $<HTMLButtonElement>('connect').disabled = true;
-  const m = meter;
+  const m = meter, mon = monitor;
   sub = source().subscribe({
     next: (b: SampleBlock) => {
-      lastBlockWall = performance.now();
-      const wasWaiting = m.state === 'waiting-still';
+      mon.onBlock(b, performance.now(), magDisturbedAt(b));
+      const before = m.state;
       const got = m.push(b);
-      if (wasWaiting && m.state === 'measuring') {
-        calibratedWall = performance.now();
-        setStatus(`Zeroed (calibration residual ${f1(m.mountResidualDeg)}°). Move to end range and hold still for 1 s.`);
+      if (before !== m.state && m.state === 'finding-axis') setStatus('Neutral pose taken. Now bend the knee fully and straighten it: the knee axis is found from this movement.');
+      if (before !== m.state && m.state === 'measuring') {
+        mon.onCalibrated(performance.now());
+        const axis = m instanceof KneeMeter ? `knee axis 1-σ ${f1(m.axisSigmaDeg)}°, ` : '';
+        setStatus(`Calibrated (${axis}mount residual ${f1(m.mountResidualDeg)}°). Move to end range and hold still for 1 s.`);
       }
       for (const t of got) {
         entry.trials.push({ ...t });
@@ -217,10 +208,11 @@ async function renderHistory(): Promise<void> {
   $('hist-patient').textContent = pid ? `of ${pid}` : '';
   $('mdc-note').textContent = `A change between sessions larger than the minimal detectable change, ${MDC_DEG}° (${MDC_SOURCE}), is flagged ▲.`;
   const patients = await listPatients();
+  $<HTMLButtonElement>('delete-patient').disabled = !pid || !patients.includes(pid);
   $('patients').innerHTML = patients.map((p) => `<option value="${esc(p)}"></option>`).join('');
   history = pid ? await sessionsOf(pid) : [];
   const tb = $('sessions');
-  tb.innerHTML = history.map((s, i) => `<tr><td>${esc(s.dateIso.slice(0, 16).replace('T', ' '))}</td><td>${s.measurements.map((m) => `${esc(presetById(m.presetId).label)} ${m.side}${m.mode === 'passive' ? ' (passive)' : ''}: <b>${f1(m.bestDeg)}°</b> ± ${f1(m.bestUncDeg)}°`).join('<br>')}</td><td class="row"><button type="button" data-csv="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as CSV">CSV</button><button type="button" data-pdf="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as PDF">PDF</button></td></tr>`).join('') || `<tr><td colspan="3" class="muted">${pid ? 'No saved session for this patient yet.' : 'Enter a patient code to see the history.'}</td></tr>`;
+  tb.innerHTML = history.map((s, i) => `<tr><td>${esc(s.dateIso.slice(0, 16).replace('T', ' '))}</td><td>${s.measurements.map((m) => `${esc(presetById(m.presetId).label)} ${m.side}${m.mode === 'passive' ? ' (passive)' : ''}: <b>${f1(m.bestDeg)}°</b> ± ${f1(m.bestUncDeg)}°`).join('<br>')}</td><td class="row"><button type="button" data-csv="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as CSV">CSV</button><button type="button" data-pdf="${i}" aria-label="Export session of ${esc(s.dateIso.slice(0, 10))} as PDF">PDF</button><button type="button" class="danger" data-del="${i}" aria-label="Delete session of ${esc(sessionWhen(s))}">Delete…</button></td></tr>`).join('') || `<tr><td colspan="3" class="muted">${pid ? 'No saved session for this patient yet.' : 'Enter a patient code to see the history.'}</td></tr>`;
   // One trend per motion/side/mode present in the history.
   const keys = new Map<string, { presetId: string; side: string; mode: string }>();
   for (const s of history) for (const m of s.measurements) keys.set(keyOf(m.presetId, m.side, m.mode), m);
@@ -235,8 +227,19 @@ async function renderHistory(): Promise<void> {
   $('trends').innerHTML = charts.join('');
 }
 
+const sessionWhen = (s: SessionRecord): string => s.dateIso.slice(0, 16).replace('T', ' ');
+
 function sessionName(s: SessionRecord, ext: string): string {
   return `kinemetry-${s.patientId.replace(/[^\w-]+/g, '_')}-${s.dateIso.slice(0, 16).replace(/[:T]/g, '-')}.${ext}`;
+}
+
+async function removeSession(s: SessionRecord): Promise<void> {
+  if (s.id === undefined) return;
+  if (!(await confirmDelete(`Delete the session of ${s.patientId} from ${sessionWhen(s)} UTC? This cannot be undone.`, 'Delete session'))) return;
+  await deleteSession(s.id);
+  setStatus(`Session of ${sessionWhen(s)} deleted.`);
+  await renderHistory();
+  $('hist-h').focus();
 }
 
 async function init(): Promise<void> {
@@ -267,14 +270,18 @@ async function init(): Promise<void> {
     const r = recordings[Number(recSel.value)];
     if (!r) return;
     const speed = Number($<HTMLSelectElement>('speed').value);
-    start(() => replayRecording(r, speed), `Replay ${r.file}`, false);
+    start(() => replayRecording(r, speed), `Replay ${(r.files ?? [r.file]).join(' + ')}`, false);
   });
   $('connect').addEventListener('click', () => {
     const d = $<HTMLSelectElement>('driver').value as DriverName;
+    if (presetById(presetSel.value).sensors === 2) {
+      setStatus('Two-sensor presets run on the bundled recording only so far: connect one sensor with a one-sensor preset.');
+      return;
+    }
     try {
       const obs = liveSensor(d, presetById(presetSel.value).segment.replace(/\s+/g, ''), (e) => {
-        if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') liveEvents.push(`Signal: ${e.type}`);
-        if (e.type === 'connected') liveEvents = [];
+        if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') monitor?.onLinkEvent(`Signal: ${e.type}`);
+        if (e.type === 'connected') monitor?.onLinkEvent(undefined);
         scheduleRender();
       });
       start(() => obs, `Live ${d}`, true);
@@ -300,12 +307,23 @@ async function init(): Promise<void> {
   $('sessions').addEventListener('click', (ev) => {
     const b = (ev.target as HTMLElement).closest('button');
     if (!b) return;
-    const s = history[Number(b.dataset.csv ?? b.dataset.pdf)];
+    const s = history[Number(b.dataset.csv ?? b.dataset.pdf ?? b.dataset.del)];
     if (!s) return;
+    if (b.dataset.del !== undefined) { void removeSession(s); return; }
     if (b.dataset.csv !== undefined) download(sessionName(s, 'csv'), sessionCsv(s, MDC_SOURCE), 'text/csv');
     else download(sessionName(s, 'pdf'), textPdf('kinemetry clinic: range of motion report', reportLines(s, symmetryLines(s), MDC_SOURCE)), 'application/pdf');
   });
-  setInterval(() => { if (live && sub) scheduleRender(); }, 1000);
+  $('delete-patient').addEventListener('click', async () => {
+    const pid = patientOf();
+    if (!pid) return;
+    const n = history.length;
+    if (!(await confirmDelete(`Delete patient ${pid} and ${n === 1 ? 'their 1 saved session' : `all ${n} saved sessions`}? This cannot be undone.`, 'Delete patient'))) return;
+    const gone = await deletePatient(pid);
+    setStatus(`Patient ${pid} deleted with ${gone} session${gone === 1 ? '' : 's'}.`);
+    await renderHistory();
+    $('hist-h').focus();
+  });
+  setInterval(() => { if (monitor?.live && sub) scheduleRender(); }, 500);
   await renderHistory();
   renderTrials();
   document.body.dataset.ready = '1';

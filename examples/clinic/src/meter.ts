@@ -8,41 +8,27 @@
  *    `kinemetry rom` does.
  * 2. Angle: the segment's inclination in the motion's plane (`Inclinometer`); the sign is
  *    chosen from the first excursion beyond 20° (the assumed lateral axis may point medially).
- *    Uncertainty: mount residual + out-of-plane tilt (as `kinemetry rom`) + the 6D filter's
- *    inclination error (INCLINATION_ERROR_DEG).
- * 3. End-range capture: a trial is taken when the patient holds still (|ω| < `holdDegS`) for
- *    `holdS` within `nearPeakDeg` of the movement's peak and at least `minTrialDeg` from
- *    neutral; its value is the mean angle over the hold. Re-armed once the angle is back below
- *    half the trial.
+ *    Uncertainty: a 1-σ from the static zero's mount covariance and the 6D filter's inclination
+ *    error, propagated through the reading (inclUncertainty.ts).
+ * 3. End-range capture and the slipped check: `EndRangeCapture` (capture.ts).
  */
-import { Inclinometer, quat } from '../../../src/index';
+import { INCLINOMETER_MOTIONS, Inclinometer, quat } from '../../../src/index';
 import { sensorToSegmentFromPairs, stillGravityDirection } from '../../../src/calibration';
+import { inclinometerSigmaRad, staticZeroCovariance } from './inclUncertainty';
 import type { SampleBlock, Side } from '../../../src/index';
 import type { MotionPreset } from './presets';
+import { EndRangeCapture } from './capture';
+import type { CaptureOptions, Trial } from './capture';
 
 const R = 180 / Math.PI;
-/**
- * Inclination error of the real-time 6D orientation, deg, added to every reading's uncertainty:
- * VQF inclination RMSE ≈ 0.7° on BROAD (methods.md), rounded up.
- */
-export const INCLINATION_ERROR_DEG = 1;
+const UP = [0, 0, 1] as const;
+/** Longer steps between samples are gaps (BLE dropouts): stillness and holds restart after them. */
+export const MAX_STEP_S = 0.25;
 
-export interface Trial {
-  readonly valueDeg: number;
-  readonly uncertaintyDeg: number;
-  readonly tS: number;
-  /** Below `partialFraction` of the best trial: shown, not counted in the mean. */
-  partial: boolean;
-}
+export type { Trial } from './capture';
 
-export interface MeterOptions {
+export interface MeterOptions extends CaptureOptions {
   calibStillS?: number;
-  stillDegS?: number;
-  holdS?: number;
-  holdDegS?: number;
-  nearPeakDeg?: number;
-  minTrialDeg?: number;
-  partialFraction?: number;
 }
 
 export type MeterState = 'waiting-still' | 'measuring';
@@ -66,32 +52,34 @@ export interface TrialStats {
 
 export class RomMeter {
   state: MeterState = 'waiting-still';
-  readonly trials: Trial[] = [];
   last: MeterReading | undefined;
   mountResidualDeg = NaN;
-  warnings = new Set<string>();
-  private readonly o: Required<MeterOptions>;
+  private readonly o: Required<Pick<MeterOptions, 'calibStillS' | 'stillDegS'>>;
+  private readonly capture: EndRangeCapture;
   private incl: Inclinometer | undefined;
   private sign = 0;
   private stillAcc: number[] = [];
   private stillGyr: number[] = [];
   private stillT0 = NaN;
-  private holdT0 = NaN;
-  private holdSum = 0;
-  private holdUnc = 0;
-  private holdN = 0;
-  private peakDeg = -Infinity;
-  private armed = true;
-  private captured = false;
   private readonly qi = quat.create();
-  private restT0 = NaN;
-  /** Angle at the last still rest near neutral after a trial, deg (NaN before): far from 0 = the sensor may have slipped. */
-  restOffsetDeg = NaN;
+  private readonly qSegSensor = quat.create();
+  private readonly uS = new Float64Array(3);
+  private readonly uSeg = new Float64Array(3);
+  private mountCov: Float64Array = new Float64Array(9);
+  private lastT = NaN;
 
   constructor(readonly preset: MotionPreset, readonly side: Side, options: MeterOptions = {}) {
-    this.o = {
-      calibStillS: 1, stillDegS: 3, holdS: 1, holdDegS: 8, nearPeakDeg: 10, minTrialDeg: 15, partialFraction: 0.7, ...options,
-    };
+    this.o = { calibStillS: options.calibStillS ?? 1, stillDegS: options.stillDegS ?? 3 };
+    this.capture = new EndRangeCapture(options);
+  }
+
+  get trials(): Trial[] {
+    return this.capture.trials;
+  }
+
+  /** Angle at the last still rest near neutral after a trial, deg (NaN before). */
+  get restOffsetDeg(): number {
+    return this.capture.restOffsetDeg;
   }
 
   /** Feed one block (must carry acc, gyr and quat). Returns the trials captured in it. */
@@ -104,6 +92,9 @@ export class RomMeter {
       const t = b.tS[i]!;
       const speed = Math.hypot(gyr[3 * i]!, gyr[3 * i + 1]!, gyr[3 * i + 2]!) * R;
       if (!Number.isFinite(speed)) continue;
+      // A gap in the data: nothing is known about the time in between, so no stillness or hold spans it.
+      if (t - this.lastT > MAX_STEP_S) this.resetHolds();
+      this.lastT = t;
       if (this.state === 'waiting-still') {
         if (speed > this.o.stillDegS) {
           this.stillAcc = []; this.stillGyr = []; this.stillT0 = NaN;
@@ -120,62 +111,40 @@ export class RomMeter {
       const outOfPlane = this.incl!.flags !== 0;
       if (this.sign === 0 && Math.abs(raw) > 20 && !outOfPlane) this.sign = raw < 0 ? -1 : 1;
       const a = (this.sign || 1) * raw;
-      const unc = this.mountResidualDeg + Math.abs(this.incl!.outOfPlaneRad) * R + INCLINATION_ERROR_DEG;
+      quat.rotateInverse(this.uS, this.qi, UP);
+      quat.rotate(this.uSeg, this.qSegSensor, this.uS);
+      const unc = inclinometerSigmaRad(this.uSeg, INCLINOMETER_MOTIONS[this.preset.inclinometer].plane, this.mountCov) * R;
       this.last = { tS: t, angleDeg: a, uncertaintyDeg: unc, speedDegS: speed, outOfPlane };
-      if (outOfPlane) { this.holdT0 = NaN; continue; }
-      this.watchRest(t, a, speed);
-      const trial = this.track(t, a, unc, speed);
+      if (outOfPlane) { this.capture.resetHolds(); continue; }
+      const trial = this.capture.push(t, a, unc, speed);
       if (trial) out.push(trial);
     }
     return out;
   }
 
-  private watchRest(t: number, a: number, speed: number): void {
-    if (speed >= this.o.stillDegS || Math.abs(a) > 25 || this.trials.length === 0) { this.restT0 = NaN; return; }
-    if (Number.isNaN(this.restT0)) this.restT0 = t;
-    if (t - this.restT0 >= 2) {
-      this.restOffsetDeg = a;
-      if (Math.abs(a) > 8) this.warnings.add('slipped');
-    }
+  /** Sensor slipped: the rest angle after a trial is far from the zero. */
+  get slipped(): boolean {
+    return this.capture.slipped;
+  }
+
+  get outOfPlane(): boolean {
+    return this.last?.outOfPlane ?? false;
+  }
+
+  private resetHolds(): void {
+    this.stillAcc = []; this.stillGyr = []; this.stillT0 = NaN;
+    this.capture.resetHolds();
   }
 
   private calibrate(): void {
     const g = stillGravityDirection(this.stillAcc, this.stillGyr);
     const r = sensorToSegmentFromPairs({ sensor: g.upS, segment: [0, 1, 0] }, { sensor: [0, 0, 1], segment: [0, 0, 1] });
     this.mountResidualDeg = r.residualDeg;
+    this.mountCov = staticZeroCovariance(r.residualDeg);
+    quat.copy(this.qSegSensor, r.qSegSensor);
     this.incl = new Inclinometer({ motion: this.preset.inclinometer, side: this.side, qSegSensor: r.qSegSensor });
     this.state = 'measuring';
     this.stillAcc = []; this.stillGyr = [];
-  }
-
-  private track(t: number, a: number, unc: number, speed: number): Trial | undefined {
-    if (!this.armed) {
-      const lastTrial = this.trials[this.trials.length - 1];
-      if (!lastTrial || a < 0.5 * lastTrial.valueDeg) { this.armed = true; this.peakDeg = -Infinity; }
-      return undefined;
-    }
-    if (a > this.peakDeg) this.peakDeg = a;
-    const near = a >= this.o.minTrialDeg && a >= this.peakDeg - this.o.nearPeakDeg;
-    if (!(near && speed < this.o.holdDegS)) {
-      this.holdT0 = NaN; this.captured = false;
-      return undefined;
-    }
-    if (Number.isNaN(this.holdT0)) { this.holdT0 = t; this.holdSum = 0; this.holdUnc = 0; this.holdN = 0; }
-    this.holdSum += a; this.holdUnc += unc; this.holdN++;
-    if (!this.captured && t - this.holdT0 >= this.o.holdS) {
-      this.captured = true;
-      this.armed = false;
-      const trial: Trial = { valueDeg: this.holdSum / this.holdN, uncertaintyDeg: this.holdUnc / this.holdN, tS: t, partial: false };
-      this.trials.push(trial);
-      this.markPartials();
-      return trial;
-    }
-    return undefined;
-  }
-
-  private markPartials(): void {
-    const best = Math.max(...this.trials.map((x) => x.valueDeg));
-    for (const x of this.trials) x.partial = x.valueDeg < this.o.partialFraction * best;
   }
 
   stats(): TrialStats | undefined {

@@ -1,7 +1,8 @@
 /**
  * Motion presets of the clinic page: which segment carries the sensor, how to place it and
  * position the patient, the calibration the measurement needs and the AAOS norm (norms.ts).
- * Every preset here is a single-sensor (inclinometer) measurement in a vertical plane.
+ * Single-sensor presets are inclinometer measurements in a vertical plane; the two-sensor knee
+ * measures the joint angle between thigh and shank (knee2.ts).
  */
 import { normalRomDeg } from '../../../src/index';
 import type { InclinometerMotion, RomMotion } from '../../../src/index';
@@ -19,6 +20,8 @@ export interface MotionPreset {
   readonly calibration: string;
   /** Bilateral motions are measured left and right. */
   readonly sided: boolean;
+  /** Sensors used: 1 (inclinometer on `segment`) or 2 (proximal + distal, joint angle; KneeMeter). Default 1. */
+  readonly sensors?: 1 | 2;
 }
 
 const STILL = 'Static zero: hold the neutral pose still for 1 s at the start (the page waits for it).';
@@ -53,6 +56,13 @@ export const PRESETS: readonly MotionPreset[] = [
     placement: 'Sensor on the lateral shank, a hand width below the knee.',
     positioning: 'Standing, holding a support, thigh vertical (keep it still); bend the knee, heel towards the buttock.',
     calibration: STILL, sided: true,
+  },
+  {
+    id: 'knee-flexion-2s', label: 'Knee flexion, two sensors', normMotion: 'knee-flexion', inclinometer: 'knee-flexion', segment: 'thigh + shank', sensors: 2,
+    placement: 'Sensor 1 on the lateral thigh, midway between hip and knee; sensor 2 on the lateral shank, a hand width below the knee. Orientation on the skin does not matter.',
+    positioning: 'Standing, holding a support; bend the knee, heel towards the buttock. The thigh may move: the angle is between the two segments.',
+    calibration: 'Functional: stand straight and still for 1 s (neutral pose), then bend the knee fully and straighten it: the knee axis is found from that movement. The first bend already counts as a trial.',
+    sided: true,
   },
   {
     id: 'cervical-flexion', label: 'Cervical flexion', normMotion: 'cervical-flexion', inclinometer: 'cervical-flexion', segment: 'head',

@@ -31,7 +31,7 @@ export function reportLines(s: SessionRecord, symmetry: readonly string[], mdcSo
     lines.push(`    trials: ${m.trials.map((t) => `${f1(t.valueDeg)}°${t.partial ? ' (partial)' : ''}`).join(', ')}`);
   }
   if (symmetry.length) lines.push('', ...symmetry);
-  lines.push('', 'Norms: AAOS 1965. Uncertainty: mount residual + out-of-plane tilt + 1 deg inclination error.', `MDC: ${mdcSource}.`);
+  lines.push('', 'Norms: AAOS 1965. ± = 1-sigma of the calibration and orientation-filter errors propagated to the angle (first order); mean ± SD = spread of the trials.', `MDC: ${mdcSource}.`);
   return lines;
 }
 

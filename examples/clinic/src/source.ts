@@ -2,16 +2,54 @@
  * Where blocks come from: a bundled recording (replay) or a live Bluetooth sensor. Both give an
  * Observable of blocks with orientation (`fuseOrientation`), consumed by the same RomMeter.
  */
-import { concatMap, defer, from, map, mergeMap, of, timer } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { concatMap, defer, forkJoin, from, map, mergeMap, of, tap, timer, toArray } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
 import { fuseOrientation } from '../../../src/index';
 import { MovesenseDriver, PolarPmdDriver, browserTransport, fromSensor } from '../../../src/ble';
 import { fromRecording } from '../../../src/formats';
-import type { SampleBlock, SensorEvent } from '../../../src/index';
+import type { SampleBlock, SensorEvent, Vqf } from '../../../src/index';
 import type { BluetoothLike } from '../../../src/ble';
 
+/** The orientation filter's magnetic-disturbance flag right after each fused block (blocks are paced later, when the filter has moved on). */
+const magFlags = new WeakMap<SampleBlock, boolean>();
+export function magDisturbedAt(b: SampleBlock): boolean | undefined {
+  return magFlags.get(b);
+}
+
+/** fuseOrientation, noting each block's magnetic-disturbance flag as it is fused. */
+function fuse(): OperatorFunction<SampleBlock, SampleBlock> {
+  return (src) => defer(() => {
+    const filters = new Map<string, Vqf>();
+    return src.pipe(
+      fuseOrientation({ onFilter: (id, f) => { filters.set(id, f); } }),
+      tap((b) => { const f = filters.get(b.info.sensorId); if (f && b.magUT) magFlags.set(b, f.flags.magDisturbed); }),
+    );
+  });
+}
+
+/** Longest step between samples that is not a gap, s (as the CLI's 0.25 s). */
+const GAP_S = 0.25;
+
+/**
+ * Mark time jumps in a recording as gaps (`gapBeforeS`), as the live BLE path does, so the
+ * orientation filter restarts its time step there instead of integrating across the hole.
+ */
+export function markGaps(): OperatorFunction<SampleBlock, SampleBlock> {
+  const lastS = new Map<string, number>();
+  return map((b: SampleBlock): SampleBlock => {
+    const n = b.tS.length;
+    if (n === 0) return b;
+    const prev = lastS.get(b.info.sensorId);
+    lastS.set(b.info.sensorId, b.tS[n - 1]!);
+    const gapS = prev === undefined ? 0 : b.tS[0]! - prev;
+    return gapS > GAP_S && !b.gapBeforeS ? { ...b, gapBeforeS: gapS } : b;
+  });
+}
+
 export interface RecordingEntry {
+  /** One sensor's recording, or (two-sensor presets) the files of all sensors, same clock. */
   readonly file: string;
+  readonly files?: readonly string[];
   readonly label: string;
   readonly preset: string;
   readonly side: 'left' | 'right';
@@ -36,14 +74,27 @@ function pace(speed: number) {
   });
 }
 
-/** A bundled recording, parsed in 10-sample blocks as a sensor would send them, fused, paced. */
+/**
+ * Recordings (one per sensor, same clock) → blocks of 10 samples as sensors would send them,
+ * all sensors interleaved in time order, gaps marked, orientation fused.
+ */
+export function recordingBlocks(files: readonly File[]): Observable<SampleBlock> {
+  return forkJoin(files.map((f) => fromRecording(f, { blockSize: 10 }).pipe(toArray()))).pipe(
+    mergeMap((perFile) => from(perFile.flat().sort((x, y) => (x.tS[0] ?? 0) - (y.tS[0] ?? 0)))),
+    markGaps(),
+    fuse(),
+  );
+}
+
+/** A bundled recording (all its files), fused and paced. */
 export function replayRecording(entry: RecordingEntry, speed: number): Observable<SampleBlock> {
-  return defer(() => from(fetch(`recordings/${entry.file}`).then(async (r) => {
-    if (!r.ok) throw new Error(`recordings/${entry.file}: HTTP ${r.status}`);
-    return new File([await r.blob()], entry.file);
-  }))).pipe(
-    mergeMap((file) => fromRecording(file, { blockSize: 10 })),
-    fuseOrientation(),
+  const names = entry.files ?? [entry.file];
+  return defer(() => from(Promise.all(names.map(async (name) => {
+    const r = await fetch(`recordings/${name}`);
+    if (!r.ok) throw new Error(`recordings/${name}: HTTP ${r.status}`);
+    return new File([await r.blob()], name);
+  })))).pipe(
+    mergeMap((files) => recordingBlocks(files)),
     pace(speed),
   );
 }
@@ -55,5 +106,5 @@ export function liveSensor(driver: DriverName, sensorId: string, onEvent: (e: Ex
   const nav = navigator as Navigator & { bluetooth?: BluetoothLike };
   const transport = browserTransport(nav.bluetooth);
   const d = driver === 'polar' ? new PolarPmdDriver({ sensorId }) : new MovesenseDriver({ sensorId, resources: ['IMU6'], rateHz: 104 });
-  return fromSensor(transport, d, { reconnect: { initialDelayS: 0.5, maxDelayS: 5, maxAttempts: 10 }, onEvent }).pipe(fuseOrientation());
+  return fromSensor(transport, d, { reconnect: { initialDelayS: 0.5, maxDelayS: 5, maxAttempts: 10 }, onEvent }).pipe(fuse());
 }

@@ -61,7 +61,7 @@ export async function saveSession(s: SessionRecord): Promise<number> {
   const tx = d.transaction(['patients', 'sessions'], 'readwrite');
   tx.objectStore('patients').put({ id: s.patientId });
   const id = await req(tx.objectStore('sessions').add(s));
-  await new Promise<void>((resolve, reject) => { tx.oncomplete = () => resolve(); tx.onerror = () => reject(tx.error); });
+  await done(tx);
   return Number(id);
 }
 
@@ -71,8 +71,30 @@ export async function sessionsOf(patientId: string): Promise<SessionRecord[]> {
   return (all as SessionRecord[]).sort((a, b) => a.dateIso.localeCompare(b.dateIso) || (a.id ?? 0) - (b.id ?? 0));
 }
 
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** Remove one session; resolves once the deletion is committed (so a reload cannot bring it back). */
 export async function deleteSession(id: number): Promise<void> {
   const d = await db();
   const tx = d.transaction('sessions', 'readwrite');
-  await req(tx.objectStore('sessions').delete(id));
+  tx.objectStore('sessions').delete(id);
+  await done(tx);
+}
+
+/** Remove a patient and every session of theirs, in one transaction; returns how many sessions went. */
+export async function deletePatient(patientId: string): Promise<number> {
+  const d = await db();
+  const tx = d.transaction(['patients', 'sessions'], 'readwrite');
+  const sessions = tx.objectStore('sessions');
+  const keys = await req(sessions.index('patientId').getAllKeys(patientId));
+  for (const k of keys) sessions.delete(k);
+  tx.objectStore('patients').delete(patientId);
+  await done(tx);
+  return keys.length;
 }
