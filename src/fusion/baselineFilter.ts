@@ -149,7 +149,7 @@ export abstract class AhrsFilterBase implements OrientationFilter<AhrsState> {
     magDisturbed: false,
     magUsed: false,
   };
-  private readonly report: Mutable<FusionInputReport> = { badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0 };
+  private readonly report: Mutable<FusionInputReport> = { badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0, gaps: 0 };
   // Scratch for (re-)initialisation; never touched on the per-sample path.
   private readonly tmpQ = quat.create();
   private readonly tmpQ2 = quat.create();
@@ -214,7 +214,10 @@ export abstract class AhrsFilterBase implements OrientationFilter<AhrsState> {
     const r = block.info.rateHz;
     const nominalS = 1 / (r !== undefined && r > 0 && Number.isFinite(r) ? r : this.rateHz);
     const gap = block.gapBeforeS;
-    if (n > 0 && gap !== undefined && gap >= this.reinitAfterGapS) this.reinitPending = true;
+    if (n > 0 && gap !== undefined && gap > 0) {
+      this.report.gaps++;
+      if (gap >= this.reinitAfterGapS) this.reinitPending = true;
+    }
     const io = this.io;
     let prev = this.clock[0]!;
     for (let i = 0; i < n; i++) {
@@ -325,6 +328,7 @@ export abstract class AhrsFilterBase implements OrientationFilter<AhrsState> {
     this.report.badMag = 0;
     this.report.badDt = 0;
     this.report.saturated = 0;
+    this.report.gaps = 0;
   }
 
   /**
@@ -368,7 +372,10 @@ export abstract class AhrsFilterBase implements OrientationFilter<AhrsState> {
     const flags = this.flagsData;
     flags.accRejected = !useAcc;
     flags.magUsed = useMag && useAcc;
-    if (dtS >= this.reinitAfterGapS) this.reinitPending = true;
+    if (dtS >= this.reinitAfterGapS) {
+      this.reinitPending = true;
+      report.gaps++;
+    }
     if (useAcc) {
       const na = Math.sqrt(a2);
       let ia: number;
@@ -550,5 +557,5 @@ function pickFlags(f: FusionFlags | undefined): FusionFlags {
 function pickReport(r: FusionInputReport | undefined): FusionInputReport {
   const count = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
   const g = r ?? ({} as Partial<FusionInputReport>);
-  return { badGyr: count(g.badGyr), badAcc: count(g.badAcc), badMag: count(g.badMag), badDt: count(g.badDt), saturated: count(g.saturated) };
+  return { badGyr: count(g.badGyr), badAcc: count(g.badAcc), badMag: count(g.badMag), badDt: count(g.badDt), saturated: count(g.saturated), gaps: count(g.gaps) };
 }

@@ -37,6 +37,11 @@ export interface FusionInputReport {
   readonly badDt: number;
   /** Samples whose gyroscope or accelerometer was flagged saturated. */
   readonly saturated: number;
+  /**
+   * Gaps: blocks marked `gapBeforeS` and time steps longer than the filter's gap threshold
+   * (VQF `maxStepS`, Madgwick/Mahony `reinitAfterGapS`); the rotation during them is unknown.
+   */
+  readonly gaps: number;
 }
 
 export interface OrientationFilter<State = unknown> {

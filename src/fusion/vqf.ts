@@ -83,7 +83,7 @@ const { breakRest, restStepAcc, restStepGyr } = restDetector;
 const { adaptLowPassState, lowPassAveraging, lowPassStep3 } = vqfLowPass;
 
 const GYR = 0, ACC = 1, MAG = 2;
-const BAD_GYR = 0, BAD_ACC = 1, BAD_MAG = 2, BAD_DT = 3, SATURATED = 4;
+const BAD_GYR = 0, BAD_ACC = 1, BAD_MAG = 2, BAD_DT = 3, SATURATED = 4, GAPS = 5;
 /** Smoothing of the measured sampling period (per sample) and its outlier clip (× current). */
 const RATE_SMOOTHING = 0.02;
 const RATE_CLIP = 2;
@@ -139,7 +139,7 @@ export class Vqf implements OrientationFilter<VqfState> {
   private readonly oldLp2 = new Float64Array(6);
   private readonly oldLp3 = new Float64Array(6);
   private readonly flagsValue = { initialising: true, resting: false, accRejected: false, magDisturbed: false, magUsed: false };
-  private readonly reportValue = { badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0 };
+  private readonly reportValue = { badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0, gaps: 0 };
 
   constructor(params: Partial<VqfParams> = {}, rates: VqfRates = {}) {
     this.params = Object.freeze(resolveVqfParams(params));
@@ -273,6 +273,11 @@ export class Vqf implements OrientationFilter<VqfState> {
       s.report[BAD_DT]++;
       return;
     }
+    if (dtS > this.params.maxStepS) {
+      this.gapStep();
+      this.updateSample(gyrRadS, accMS2, magUT, saturatedBits);
+      return;
+    }
     if ((saturatedBits & (SAT_ACC | SAT_GYR)) !== 0) s.report[SATURATED]++;
     s.pendingAccS += dtS;
     s.pendingMagS += dtS;
@@ -290,6 +295,22 @@ export class Vqf implements OrientationFilter<VqfState> {
         if (this.stepMag(magUT)) s.pendingMagS = 0;
       }
     }
+  }
+
+  /**
+   * A step longer than `maxStepS`: count the gap, restart rest detection, and make this
+   * sample's step one nominal gyroscope period (the rotation during the gap is unknown;
+   * the accelerometer then corrects the inclination at its usual rate).
+   */
+  private gapStep(): void {
+    const s = this.s;
+    s.report[GAPS]++;
+    breakRest(s.rest);
+    const ts = s.coeffTsS[GYR]!;
+    if (ts > 0 && ts <= this.params.maxStepS) this.callDtS = ts;
+    else this.callDtS = Math.min(FALLBACK_TS_S, this.params.maxStepS);
+    s.pendingAccS = 0;
+    s.pendingMagS = 0;
   }
 
   private stepGyr(gyr: Vec3Like, saturated: boolean): void {
@@ -486,7 +507,10 @@ export class Vqf implements OrientationFilter<VqfState> {
     let nominal = rate !== undefined && rate > 0 && Number.isFinite(rate) ? 1 / rate : s.coeffTsS[GYR]!;
     if (!(nominal > 0)) nominal = n > 1 && tS[n - 1]! > tS[0]! ? (tS[n - 1]! - tS[0]!) / (n - 1) : FALLBACK_TS_S;
     const gap = block.gapBeforeS !== undefined && block.gapBeforeS > 0;
-    if (gap) breakRest(s.rest);
+    if (gap) {
+      breakRest(s.rest);
+      s.report[GAPS]++;
+    }
     const g = this.gyrS, a = this.accS, m = this.magS;
     const restart = !s.blockStarted || gap;
     for (let i = 0; i < n; i++) {
@@ -651,6 +675,7 @@ export class Vqf implements OrientationFilter<VqfState> {
     o.badMag = r[BAD_MAG]!;
     o.badDt = r[BAD_DT]!;
     o.saturated = r[SATURATED]!;
+    o.gaps = r[GAPS]!;
     return o;
   }
 

@@ -107,6 +107,13 @@ export interface VqfParams {
    * coefficients. Default 0.05 (a 5 % error in a time constant is immaterial).
    */
   rateChangeTolerance: number;
+  /**
+   * A time step longer than this, s, is a gap (dropped packets, a recording with a hole):
+   * the gyroscope is not integrated across it — one sample's rate cannot stand for the
+   * rotation over it — but over one nominal period, rest detection restarts, and it counts in
+   * `inputReport.gaps` (as a block's `gapBeforeS` does). Default 0.25.
+   */
+  maxStepS: number;
 }
 
 export const VQF_DEFAULTS: Readonly<VqfParams> = Object.freeze({
@@ -139,6 +146,7 @@ export const VQF_DEFAULTS: Readonly<VqfParams> = Object.freeze({
   magRejectionFactor: 2,
   latencyCompensationS: 0,
   rateChangeTolerance: 0.05,
+  maxStepS: 0.25,
 });
 
 /**
@@ -164,7 +172,7 @@ export const BROAD_LATENCY_S = 0.0025;
 const BOOLEANS = ['magEnabled', 'alignToSampleInstant', 'motionBiasEst', 'restBiasEst', 'magDistRejection'] as const;
 /** Time constants where 0 means "no filtering" (pass-through / immediate). */
 const NON_NEGATIVE = ['tauAccS', 'tauMagS', 'restFilterTauS', 'magCurrentTauS', 'magRefTauS', 'restMinS', 'magMinUndisturbedTimeS', 'magMaxRejectionTimeS', 'magNewTimeS', 'magNewFirstTimeS', 'magNewMinGyrDegS', 'biasSigmaInitDegS'] as const;
-const POSITIVE = ['biasForgettingTimeS', 'biasClipDegS', 'biasSigmaMotionDegS', 'biasVerticalForgettingFactor', 'biasSigmaRestDegS', 'restThGyrDegS', 'restThAccMS2', 'magNormTh', 'magDipThDeg', 'magRejectionFactor', 'rateChangeTolerance'] as const;
+const POSITIVE = ['biasForgettingTimeS', 'biasClipDegS', 'biasSigmaMotionDegS', 'biasVerticalForgettingFactor', 'biasSigmaRestDegS', 'restThGyrDegS', 'restThAccMS2', 'magNormTh', 'magDipThDeg', 'magRejectionFactor', 'rateChangeTolerance', 'maxStepS'] as const;
 
 /** Defaults overlaid with `p`, validated. Throws {@link VqfParamError} for a bad value or unknown key. */
 export function resolveVqfParams(p: Partial<VqfParams> = {}): VqfParams {

@@ -49,7 +49,7 @@ export interface VqfStateOf<A> {
   pendingMagS: number;
   lastBlockTS: number;
   blockStarted: boolean;
-  /** Counts behind `inputReport`: [badGyr, badAcc, badMag, badDt, saturated]. */
+  /** Counts behind `inputReport`: [badGyr, badAcc, badMag, badDt, saturated, gaps]. */
   report: A;
 }
 
@@ -81,7 +81,7 @@ export function createVqfLiveState(): VqfLiveState {
     pendingMagS: 0,
     lastBlockTS: 0,
     blockStarted: false,
-    report: new Float64Array(5),
+    report: new Float64Array(6),
   };
 }
 

@@ -330,7 +330,7 @@ describe.each(FILTERS)('%s (shared behaviour)', (name, make) => {
     }
     worst = Math.max(worst, Math.abs(quat.norm(f.getQuat(q)) - 1));
     expect(worst).toBeLessThan(1e-9);
-    expect(f.inputReport).toEqual({ badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0 });
+    expect(f.inputReport).toEqual({ badGyr: 0, badAcc: 0, badMag: 0, badDt: 0, saturated: 0, gaps: 0 });
   });
 
   it('initial bias is subtracted and reported', () => {

@@ -141,7 +141,7 @@ describe('Vqf bad input', () => {
     const f = new Vqf({}, { rateHz: RATE });
     const out = new Float64Array(4 * 300);
     f.updateBlock({ ...b, tS, saturated: sat }, out);
-    expect(f.inputReport).toEqual({ badGyr: 0, badAcc: 0, badMag: 1, badDt: 2, saturated: 2 });
+    expect(f.inputReport).toEqual({ badGyr: 0, badAcc: 0, badMag: 1, badDt: 2, saturated: 2, gaps: 0 });
     expect(out.every(Number.isFinite)).toBe(true);
   });
 });
