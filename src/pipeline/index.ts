@@ -18,3 +18,4 @@ export * from './scoreReps';
 export * from './sinks';
 export * from './record';
 export * from './batch';
+export * from './labelExercise';

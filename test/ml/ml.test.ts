@@ -25,13 +25,15 @@ async function readOne(path: string, options = {}): Promise<SampleBlock> {
 beforeAll(() => ml.quietTfjs());
 
 describe('windowing', () => {
-  it('resamples to the feature rate and cuts windows with a hop', async () => {
+  it('resamples to the feature rate and cuts short windows with a hop, each with its context features', async () => {
     const sim = simulate(kneeFlexionScenario({ reps: 2, seed: 2 }), { rateHz: 100, durationS: 12 });
-    const w = ml.blockWindows(firstSensor(sim), { rateHz: 25, windowS: 4, hopS: 1 });
+    const w = ml.blockFeatures(firstSensor(sim), { rateHz: 25, shortS: 4, longS: 8, hopS: 1 });
     expect(w.resampled.n).toBe(Math.floor((12 - 0.01) * 25 + 1e-9) + 1);
     expect(w.steps).toBe(100);
     expect(w.count).toBe(Math.floor((w.resampled.n - 100) / 25) + 1);
     expect(w.startS[1]! - w.startS[0]!).toBeCloseTo(1, 9);
+    expect(w.x).toHaveLength(w.count * ml.FEATURE_LENGTH);
+    for (const v of w.x) expect(Number.isFinite(v)).toBe(true);
   });
 });
 
