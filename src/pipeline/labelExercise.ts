@@ -54,9 +54,12 @@ export function labelExercise(classifier: ExerciseClassifier, options: LabelExer
       const label = (endS: number) => {
         const { block } = concatBlocks(kept);
         const t = block.tS;
-        let i0 = 0;
+        // The context is [endS − contextS, endS]: a block that straddles endS is cut there, so a
+        // label never looks at samples after its own time.
+        let i0 = 0, i1 = t.length;
         while (i0 < t.length - 1 && t[i0]! < endS - contextS) i0++;
-        const ctx = i0 === 0 ? block : sliceBlock(block, i0);
+        while (i1 > i0 + 1 && t[i1 - 1]! > endS + 1e-9) i1--;
+        const ctx = i0 === 0 && i1 === t.length ? block : sliceBlock(block, i0, i1);
         const g = classify(ctx);
         subscriber.next({ type: 'exercise', sensorId: sensorId!, startS: ctx.tS[0]!, endS: ctx.tS[ctx.tS.length - 1]!, exercise: g.exercise, confidence: g.confidence });
         // Drop blocks wholly before the next context.
@@ -87,7 +90,7 @@ export function labelExercise(classifier: ExerciseClassifier, options: LabelExer
     });
 }
 
-/** Samples [i0, n) of an inertial block, acc + gyro only (copies: the classifier may keep them). */
-function sliceBlock(b: InertialBlock, i0: number): InertialBlock {
-  return { info: b.info, tS: b.tS.slice(i0), accMS2: b.accMS2.slice(3 * i0), gyrRadS: b.gyrRadS.slice(3 * i0) };
+/** Samples [i0, i1) of an inertial block, acc + gyro only (copies: the classifier may keep them). */
+function sliceBlock(b: InertialBlock, i0: number, i1: number): InertialBlock {
+  return { info: b.info, tS: b.tS.slice(i0, i1), accMS2: b.accMS2.slice(3 * i0, 3 * i1), gyrRadS: b.gyrRadS.slice(3 * i0, 3 * i1) };
 }
