@@ -29,14 +29,25 @@ const flag = (name: string): number | undefined => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
   return a === undefined ? undefined : Number(a.slice(name.length + 3));
 };
+/** `--omit=5-10,17` → per-scale feature indices to leave out. */
+function omitFlag(): { omit?: number[] } {
+  const a = process.argv.find((x) => x.startsWith('--omit='));
+  if (!a) return {};
+  const omit = a.slice(7).split(',').flatMap((p) => {
+    const [lo, hi] = p.split('-').map(Number);
+    return Array.from({ length: (hi ?? lo!) - lo! + 1 }, (_, i) => lo! + i);
+  });
+  return { omit };
+}
 export const TRAIN_OPTIONS: TrainOptions = {
   seed: SEED,
   classes: CLASS_NAMES,
-  features: { rateHz: 25, shortS: flag('short-s') ?? 4, longS: flag('long-s') ?? 24, hopS: 1 },
+  features: { rateHz: 25, shortS: flag('short-s') ?? 4, longS: flag('long-s') ?? 24, hopS: 1, ...omitFlag() },
   ...(flag('copies') !== undefined ? { augmentCopies: flag('copies')! } : {}),
   ...(flag('aug-rot') !== undefined ? { augmentRotationDeg: flag('aug-rot')! } : {}),
   ...(flag('aug-limb') !== undefined ? { augmentLimbAxisDeg: flag('aug-limb')! } : {}),
   ...(flag('dropout') !== undefined ? { dropout: flag('dropout')! } : {}),
+  ...(flag('aug-limb-arm') !== undefined ? { augmentLimbAxisDegByClass: Object.fromEntries(CLASS_NAMES.slice(5, 8).map((c) => [c, flag('aug-limb-arm')!])) } : {}),
 };
 
 const FEAT = TRAIN_OPTIONS.features!;

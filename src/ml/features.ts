@@ -22,6 +22,8 @@ export interface FeatureWindows {
   readonly longS: number;
   /** Hop between window centres, s. */
   readonly hopS: number;
+  /** Per-scale feature indices left out (written as 0 at both scales): ablations of mounting-dependent cues. */
+  readonly omit?: readonly number[];
 }
 
 /** Features per time scale: 26 from the window's statistics, 4 from the rotation-centre fit. */
@@ -230,6 +232,7 @@ export function featureMatrix(r: Resampled, spec: FeatureWindows): FeatureMatrix
     if (l1 > r.n) { l0 = Math.max(0, l0 - (l1 - r.n)); l1 = r.n; }
     scaleFeatures(r, l0, l1, x, w * FEATURE_LENGTH + SCALE_FEATURES, scratch);
     rigidFeatures(r, l0, l1, steps, x, w * FEATURE_LENGTH + SCALE_FEATURES);
+    if (spec.omit) for (const f of spec.omit) { x[w * FEATURE_LENGTH + f] = 0; x[w * FEATURE_LENGTH + SCALE_FEATURES + f] = 0; }
   }
   return { x, count, startIndex, steps, startS };
 }

@@ -80,6 +80,13 @@ export interface TrainOptions {
    * limb (UCI PT: the Xsens x axis), the angle around the limb varies most. Default 45.
    */
   augmentLimbAxisDeg?: number;
+  /**
+   * Per-class override of {@link augmentLimbAxisDeg} (a session takes its exercise's value):
+   * wider where the class is told apart by physics, not by how the strap sits (e.g. elbow vs
+   * shoulder exercises, by the radius of rotation), narrower where the strap's roll carries the
+   * posture (a supine vs a side-lying leg raise differ only in which way gravity crosses the leg).
+   */
+  augmentLimbAxisDegByClass?: Readonly<Record<string, number>>;
   /** Random rotation about a random axis, deg (tilt of the strap). Default 20. */
   augmentRotationDeg?: number;
   /** Validation: every `validationEvery`-th chunk of `validationChunkS` s of each session (not augmented). Default 5 / 20 s; 0 = no validation (no early stopping). */
@@ -201,7 +208,9 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
     const r0 = resampleFeatures(sessions[i]!, features.rateHz);
     const y = windowLabels(featureMatrix(r0, features), sampleLabels(labels[i]!, r0, index), C);
     for (let copy = 0; copy <= copies; copy++) {
-      const r = copy === 0 ? r0 : rotateResampled(r0, randomMount(rand, limbDeg, anyDeg));
+      const own = labelNames(labels[i]!).find((l) => l !== IDLE);
+      const limb = (own !== undefined ? options.augmentLimbAxisDegByClass?.[own] : undefined) ?? limbDeg;
+      const r = copy === 0 ? r0 : rotateResampled(r0, randomMount(rand, limb, anyDeg));
       const m = featureMatrix(r, features);
       for (let k = 0; k < m.count; k++) {
         const rel0 = m.startS[k]! - r.t0S, rel1 = rel0 + features.shortS;

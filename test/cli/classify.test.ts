@@ -32,3 +32,32 @@ describe('kinemetry classify', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('kinemetry analyze: sets labelled by the recogniser when no exercise is given', () => {
+  it('--json carries setExercises (one per set, the shipped model says e6) and a note', async () => {
+    const r = await run('analyze', UCI, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.session.sets.length).toBeGreaterThan(0);
+    expect(j.setExercises).toHaveLength(j.session.sets.length);
+    for (const s of j.setExercises) {
+      expect(s.exercise).toBe('e6-elbow-flexion');
+      expect(s.confidence).toBeGreaterThan(0.5);
+    }
+    expect(j.notes.some((n: string) => /sets labelled by the recogniser/.test(n))).toBe(true);
+  });
+  it('the text table gets an exercise column; --no-classify leaves it out', async () => {
+    const on = await run('analyze', UCI);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toMatch(/\bexercise\b/);
+    expect(on.stdout).toMatch(/e6-elbow-flexion \d\.\d\d/);
+    const off = await run('analyze', UCI, '--no-classify', '--json');
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout).setExercises).toBeUndefined();
+  });
+  it('a bad --model is a data error naming it', async () => {
+    const r = await run('analyze', UCI, '--model', 'no/such/model');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--model no\/such\/model/);
+  });
+});
