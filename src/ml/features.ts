@@ -178,26 +178,45 @@ function scaleFeatures(r: Resampled, i0: number, i1: number, out: Float32Array, 
 
 const fit = newRigidFit();
 
+/** Each short window's rotation-centre fit (./rigid), fitted once and shared by both scales. */
+interface Fits {
+  readonly w: Float64Array;
+  readonly rad: Float64Array;
+  readonly res: Float64Array;
+  /** p̂, count × 3. */
+  readonly dir: Float64Array;
+}
+
+function shortFits(r: Resampled, count: number, hop: number, steps: number): Fits {
+  const f: Fits = { w: new Float64Array(count), rad: new Float64Array(count), res: new Float64Array(count), dir: new Float64Array(3 * count) };
+  for (let k = 0; k < count; k++) {
+    const s0 = k * hop;
+    rigidFit(r, s0, Math.min(r.n, s0 + steps), fit);
+    f.w[k] = fit.weight + 1e-9;
+    f.rad[k] = fit.radiusM;
+    f.res[k] = fit.residualG;
+    f.dir.set(fit.dir, 3 * k);
+  }
+  return f;
+}
+
 /**
- * Rotation-centre features (./rigid) over [i0, i1) into `out` at `o`, fitted on consecutive
- * chunks of at most `chunk` samples (the gyro-carried gravity drifts over long spans) and
- * averaged with each chunk's rotation as weight:
+ * Rotation-centre features over the short windows k0…k1−1 (their fits averaged with each
+ * window's rotation as weight: one 4-s fit per window, since the gyro-carried gravity of the
+ * model drifts over long spans) into `out` at `o`, against the mean up already at out[o…o+2]:
  *  26  log(radius m + 0.05)   27  log(residual g + 0.005)
  *  28  |p̂ · x| (centre along the strap's long axis)   29  p̂ · mean up (centre above or below)
  */
-function rigidFeatures(r: Resampled, i0: number, i1: number, chunk: number, out: Float32Array, o: number): void {
+function rigidFeatures(f: Fits, k0: number, k1: number, out: Float32Array, o: number): void {
   const ux = out[o]!, uy = out[o + 1]!, uz = out[o + 2]!;
   let w = 0, rad = 0, res = 0, along = 0, up = 0;
-  for (let a = i0; a < i1; a += chunk) {
-    const b = Math.min(i1, a + chunk);
-    if (b - a < Math.min(chunk, 3)) break;
-    rigidFit(r, a, b, fit);
-    const k = fit.weight + 1e-9;
-    w += k;
-    rad += k * fit.radiusM;
-    res += k * fit.residualG;
-    along += k * Math.abs(fit.dir[0]!);
-    up += k * (fit.dir[0]! * ux + fit.dir[1]! * uy + fit.dir[2]! * uz);
+  for (let k = k0; k < k1; k++) {
+    const q = f.w[k]!, d = 3 * k;
+    w += q;
+    rad += q * f.rad[k]!;
+    res += q * f.res[k]!;
+    along += q * Math.abs(f.dir[d]!);
+    up += q * (f.dir[d]! * ux + f.dir[d + 1]! * uy + f.dir[d + 2]! * uz);
   }
   const d = w || 1;
   out[o + RIGID_AT] = Math.log(rad / d + 0.05);
@@ -219,19 +238,22 @@ export function featureMatrix(r: Resampled, spec: FeatureWindows): FeatureMatrix
   const x = new Float32Array(count * FEATURE_LENGTH);
   const startIndex = new Int32Array(count), startS = new Float64Array(count);
   const scratch = new Scratch(Math.max(steps, longSteps));
+  const fits = shortFits(r, count, hop, steps);
   for (let w = 0; w < count; w++) {
     const s0 = w * hop;
     const s1 = Math.min(r.n, s0 + steps);
     startIndex[w] = s0;
     startS[w] = r.t0S + s0 / r.rateHz;
     scaleFeatures(r, s0, s1, x, w * FEATURE_LENGTH, scratch);
-    rigidFeatures(r, s0, s1, steps, x, w * FEATURE_LENGTH);
+    rigidFeatures(fits, w, w + 1, x, w * FEATURE_LENGTH);
     const centre = (s0 + s1) / 2;
     let l0 = Math.round(centre - longSteps / 2), l1 = l0 + longSteps;
     if (l0 < 0) { l1 = Math.min(r.n, l1 - l0); l0 = 0; }
     if (l1 > r.n) { l0 = Math.max(0, l0 - (l1 - r.n)); l1 = r.n; }
     scaleFeatures(r, l0, l1, x, w * FEATURE_LENGTH + SCALE_FEATURES, scratch);
-    rigidFeatures(r, l0, l1, steps, x, w * FEATURE_LENGTH + SCALE_FEATURES);
+    // The short windows wholly inside the context (at least this one).
+    const k0 = Math.min(w, Math.ceil(l0 / hop)), k1 = Math.max(w + 1, Math.min(count, Math.floor((l1 - steps) / hop) + 1));
+    rigidFeatures(fits, k0, k1, x, w * FEATURE_LENGTH + SCALE_FEATURES);
     if (spec.omit) for (const f of spec.omit) { x[w * FEATURE_LENGTH + f] = 0; x[w * FEATURE_LENGTH + SCALE_FEATURES + f] = 0; }
   }
   return { x, count, startIndex, steps, startS };

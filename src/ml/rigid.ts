@@ -110,6 +110,13 @@ function rates(x: Float32Array, i: number, i0: number, i1: number, dt: number, o
 
 const wa = new Float64Array(6);
 
+/** Carry Φ from sample i to i+1 with the mean of their rates (trapezoid: exact to O(dt²) for a fixed axis). */
+function stepMid(x: Float32Array, i: number, i1: number, dt: number): void {
+  if (i + 1 >= i1) return;
+  const a = i * SAMPLE_CHANNELS + 3, b = a + SAMPLE_CHANNELS;
+  stepPhi(((x[a]! + x[b]!) * GYR_SCALE) / 2, ((x[a + 1]! + x[b + 1]!) * GYR_SCALE) / 2, ((x[a + 2]! + x[b + 2]!) * GYR_SCALE) / 2, dt);
+}
+
 /**
  * Fit the rigid-rotation model over resampled samples [i0, i1) into `out`.
  * `ridge` (per sample, in (rad/s)⁴) pulls p towards 0 where the rotation does not determine it.
@@ -134,7 +141,7 @@ export function rigidFit(r: Resampled, i0: number, i1: number, out: RigidFit, ri
         for (let k = j; k < 6; k++) N[j * 6 + k]! += aj * A[row * 6 + k]!;
       }
     }
-    stepPhi(wa[0]!, wa[1]!, wa[2]!, dt);
+    stepMid(x, i, i1, dt);
   }
   for (let j = 0; j < 6; j++) for (let k = 0; k < j; k++) N[j * 6 + k] = N[k * 6 + j]!;
   for (let j = 3; j < 6; j++) N[j * 6 + j]! += ridge * n;
@@ -152,7 +159,7 @@ export function rigidFit(r: Resampled, i0: number, i1: number, out: RigidFit, ri
       for (let j = 0; j < 6; j++) pred += A[row * 6 + j]! * theta[j]!;
       res += (x[b + row]! - pred) ** 2;
     }
-    stepPhi(wa[0]!, wa[1]!, wa[2]!, dt);
+    stepMid(x, i, i1, dt);
   }
   const p = Math.hypot(theta[3]!, theta[4]!, theta[5]!);
   out.radiusM = p * G;
