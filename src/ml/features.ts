@@ -63,7 +63,7 @@ function principal(m: Float64Array, out: Float64Array): number {
     const nx = m[0]! * x + m[1]! * y + m[2]! * z;
     const ny = m[3]! * x + m[4]! * y + m[5]! * z;
     const nz = m[6]! * x + m[7]! * y + m[8]! * z;
-    lambda = Math.hypot(nx, ny, nz);
+    lambda = Math.sqrt(nx * nx + ny * ny + nz * nz);
     if (lambda === 0) break;
     x = nx / lambda; y = ny / lambda; z = nz / lambda;
   }
@@ -104,17 +104,17 @@ function scaleFeatures(r: Resampled, i0: number, i1: number, out: Float32Array, 
     const b = i * SAMPLE_CHANNELS;
     const ax = x[b]!, ay = x[b + 1]!, az = x[b + 2]!;
     mx += ax; my += ay; mz += az;
-    mNorm += Math.hypot(ax, ay, az);
+    mNorm += Math.sqrt(ax * ax + ay * ay + az * az);
     const wx = x[b + 3]! * GYR_SCALE, wy = x[b + 4]! * GYR_SCALE, wz = x[b + 5]! * GYR_SCALE;
     gx += wx; gy += wy; gz += wz;
     cov[0]! += wx * wx; cov[1]! += wx * wy; cov[2]! += wx * wz;
     cov[4]! += wy * wy; cov[5]! += wy * wz; cov[8]! += wz * wz;
-    const m = Math.hypot(wx, wy, wz);
+    const m = Math.sqrt(wx * wx + wy * wy + wz * wz);
     if (m > peak) peak = m;
   }
   mx /= n; my /= n; mz /= n; mNorm /= n;
   cov[3] = cov[1]!; cov[6] = cov[2]!; cov[7] = cov[5]!;
-  const upN = Math.hypot(mx, my, mz) || 1;
+  const upN = Math.sqrt(mx * mx + my * my + mz * mz) || 1;
   const ux = mx / upN, uy = my / upN, uz = mz / upN;
   let accDev = 0, acx = 0, acy = 0, acz = 0, maxAng = 0;
   acov.fill(0);
@@ -122,7 +122,7 @@ function scaleFeatures(r: Resampled, i0: number, i1: number, out: Float32Array, 
     const b = i * SAMPLE_CHANNELS;
     const ax = x[b]!, ay = x[b + 1]!, az = x[b + 2]!;
     accDev += (ax - mx) ** 2 + (ay - my) ** 2 + (az - mz) ** 2;
-    const an = Math.hypot(ax, ay, az) || 1;
+    const an = Math.sqrt(ax * ax + ay * ay + az * az) || 1;
     const dx = ax / an - ux, dy = ay / an - uy, dz = az / an - uz;
     acx += dx; acy += dy; acz += dz;
     acov[0]! += dx * dx; acov[1]! += dx * dy; acov[2]! += dx * dz;

@@ -85,7 +85,7 @@ function design(wx: number, wy: number, wz: number, ax: number, ay: number, az: 
 
 /** Φ ← exp(−[ω dt]ₓ)·Φ (Rodrigues). */
 function stepPhi(wx: number, wy: number, wz: number, dt: number): void {
-  const th = Math.hypot(wx, wy, wz) * dt;
+  const th = Math.sqrt(wx * wx + wy * wy + wz * wz) * dt;
   if (th < 1e-12) return;
   const kx = -wx / (th / dt), ky = -wy / (th / dt), kz = -wz / (th / dt);
   const c = Math.cos(th), s = Math.sin(th), C = 1 - c;
