@@ -50,6 +50,7 @@ export const TRAIN_OPTIONS: TrainOptions = {
   ...(flag('aug-rot') !== undefined ? { augmentRotationDeg: flag('aug-rot')! } : {}),
   ...(flag('aug-limb') !== undefined ? { augmentLimbAxisDeg: flag('aug-limb')! } : {}),
   ...(flag('dropout') !== undefined ? { dropout: flag('dropout')! } : {}),
+  ...(flag('input-dropout') !== undefined ? { inputDropout: flag('input-dropout')! } : {}),
   ...(flag('aug-limb-arm') !== undefined ? { augmentLimbAxisDegByClass: Object.fromEntries(CLASS_NAMES.slice(5, 8).map((c) => [c, flag('aug-limb-arm')!])) } : {}),
 };
 
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
       `Input: each recording's moving unit (u2; u4 for e2), resampled to 25 Hz; ${FEAT.shortS}-s windows every ${FEAT.hopS} s, each with the features of the ${FEAT.longS}-s context around it; an MLP (hidden ${JSON.stringify(TRAIN_OPTIONS.hiddenUnits ?? [64, 32])}) over the ${FEATURE_LENGTH} features.`,
       `Training: mounting augmentation (${TRAIN_OPTIONS.augmentCopies ?? 4} rotated copies per recording), balanced class weights, early stopping on every 5th 20-s chunk of the training subjects (never the held-out one). Feature and augmentation variants were chosen by comparing these LOSO runs (logged in models/exercise-uci-v1/MODEL_CARD.md), so the figures are somewhat optimistic for new subjects.`,
       'Window truth (majority of the 4-s window\'s samples): motion bursts less than 10 s apart form a set (the exercise, holds included), the rest is idle (burstSpanLabels).',
-      'Per window: after the per-set vote (runs of non-idle windows, gaps ≤ 3 windows bridged, each run takes its summed-probability class; runs < 3 windows idle). Per recording: the class of most set windows over the whole test.txt (≈ 240 s).',
+      'Per window: after the per-set vote (runs of non-idle windows, gaps ≤ 6 windows bridged, each run takes its summed-probability class; runs < 3 windows idle). Per recording: the class of most set windows over the whole test.txt (≈ 240 s).',
       '',
       `**Per recording: ${recOk} / ${recs.length} (${pct(recOk, recs.length)}); per window (idle included): ${winOk} / ${winN} (${pct(winOk, winN)}).**`,
       `Per window before the set vote (each window's own best class): ${pct(rawOk, winN)}.`,

@@ -66,6 +66,12 @@ export interface TrainOptions {
   hiddenUnits?: readonly number[];
   /** Dropout before each hidden layer's output, 0–1. Default 0.2. */
   dropout?: number;
+  /**
+   * Dropout on the (standardised) input features, 0–1: a dropped feature reads as its training
+   * mean, so the network cannot lean on one cue alone (e.g. a rotation axis that only holds for
+   * the training subjects' straps) and must also learn the others (e.g. the radius). Default 0.
+   */
+  inputDropout?: number;
   /** `balanced` (default: inverse class frequency, mean 1), `none`, or explicit weights per class name. */
   classWeights?: 'balanced' | 'none' | Readonly<Record<string, number>>;
   /**
@@ -125,12 +131,13 @@ function rng(seed: number): () => number {
 }
 
 /** The network: dense ReLU layers with dropout, then a dense classifier (logits). A few thousand parameters. */
-export function buildNetwork(inputLength: number, classCount: number, seed = 1, hiddenUnits: readonly number[] = [64, 32], dropout = 0.2): tf.LayersModel {
+export function buildNetwork(inputLength: number, classCount: number, seed = 1, hiddenUnits: readonly number[] = [64, 32], dropout = 0.2, inputDropout = 0): tf.LayersModel {
   let s = seed * 7919;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const net = tf.sequential();
+  if (inputDropout > 0) net.add(tf.layers.dropout({ rate: inputDropout, seed: s++, inputShape: [inputLength] }));
   hiddenUnits.forEach((units, i) => {
-    net.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(), ...(i === 0 ? { inputShape: [inputLength] } : {}) }));
+    net.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(), ...(i === 0 && inputDropout <= 0 ? { inputShape: [inputLength] } : {}) }));
     if (dropout > 0) net.add(tf.layers.dropout({ rate: dropout, seed: s++ }));
   });
   net.add(tf.layers.dense({ units: classCount, kernelInitializer: init(), ...(hiddenUnits.length === 0 ? { inputShape: [inputLength] } : {}) })); // logits
@@ -248,7 +255,7 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
     for (let c = 0; c < C; c++) cw[c] = cwOpt[classes[c]!] ?? 1;
   }
 
-  const net = buildNetwork(F, C, seed, options.hiddenUnits ?? [64, 32], options.dropout ?? 0.2);
+  const net = buildNetwork(F, C, seed, options.hiddenUnits ?? [64, 32], options.dropout ?? 0.2, options.inputDropout ?? 0);
   const optimizer = tf.train.adam(options.learningRate ?? 0.003);
   const batchSize = options.batchSize ?? 128;
   const epochs = options.epochs ?? 60;

@@ -10,7 +10,11 @@
  */
 
 export interface SetVoteOptions {
-  /** Idle runs of at most this many windows inside a set join it. Default 3. */
+  /**
+   * Idle runs of at most this many windows inside a set join it. Default 6: with 4-s windows
+   * every 1 s, a still stretch under 10 s (a rep's 5-s hold plus a pause — what the training
+   * labels count as inside a set) leaves at most 6 windows wholly still.
+   */
   readonly bridgeWindows?: number;
   /** Sets of fewer windows are idle. Default 3. */
   readonly minSetWindows?: number;
@@ -25,7 +29,7 @@ export interface SetVote {
 
 /** `p`: row-major count × classCount probabilities; `idle`: the idle class index (−1: none). */
 export function setVote(p: ArrayLike<number>, count: number, classCount: number, idle: number, options: SetVoteOptions = {}): SetVote {
-  const bridge = options.bridgeWindows ?? 3, minSet = options.minSetWindows ?? 3;
+  const bridge = options.bridgeWindows ?? 6, minSet = options.minSetWindows ?? 3;
   const C = classCount;
   const out = new Int32Array(count);
   const active = new Uint8Array(count);
