@@ -2,6 +2,7 @@
  * The exercise recogniser: training converges deterministically on a tiny simulated dataset,
  * and the shipped model classifies UCI PT fixtures. One tfjs import for the whole file.
  */
+import { statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kneeFlexionScenario, shoulderAbductionScenario, simulate } from '../../src/sim';
 import { readSession } from '../../src/io/node/session';
@@ -77,6 +78,15 @@ describe('the shipped model (models/exercise-uci-v1)', () => {
     expect(c.exercise).toBe('e6-elbow-flexion');
     expect(c.confidence).toBeGreaterThan(0.8);
     expect(c.segments.some((s) => s.exercise === 'idle')).toBe(true);
+  });
+  it('refuses a model of another format version with a clear error', async () => {
+    const files = await ml.readExerciseModelDir('models/exercise-uci-v1');
+    const meta = { ...(files.modelJson.userDefinedMetadata as object), version: 1 };
+    await expect(ml.exerciseModelFromFiles({ ...files, modelJson: { ...files.modelJson, userDefinedMetadata: meta } }, 'old')).rejects.toThrow(/old: exercise model version 1 .* reads version 2/);
+  });
+  it('is small (model.json + weights.bin under 500 kB)', () => {
+    const bytes = statSync('models/exercise-uci-v1/model.json').size + statSync('models/exercise-uci-v1/weights.bin').size;
+    expect(bytes).toBeLessThan(500_000);
   });
   it('recognises the seated leg raise (e1) in the raw UCI fixture', async () => {
     const block = await readOne('fixtures/uci-pt/s1-e1-u2-test-first20s.txt', { format: 'delimited', rateHz: 25, columns: 't=time index,ax=acc_x,ay=acc_y,az=acc_z,gx=gyr_x,gy=gyr_y,gz=gyr_z' });
