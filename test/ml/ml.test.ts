@@ -74,10 +74,29 @@ describe('the shipped model (models/exercise-uci-v1)', () => {
     expect(model.meta.classes[8]).toBe('idle');
   });
   it('recognises elbow flexion (e6) in the canonical-CSV fixture', async () => {
-    const c = ml.classifyRecording(model, await readOne('fixtures/uci-pt/s1-e6-u2-test-first2sets.csv'));
+    const block = await readOne('fixtures/uci-pt/s1-e6-u2-test-first2sets.csv');
+    const c = ml.classifyRecording(model, block);
     expect(c.exercise).toBe('e6-elbow-flexion');
     expect(c.confidence).toBeGreaterThan(0.8);
-    expect(c.segments.some((s) => s.exercise === 'idle')).toBe(true);
+    // Two sets 7 s apart (hand labels: reps end 94 s, resume 101 s): one e6 run over nearly all of it.
+    const e6S = c.segments.filter((s) => s.exercise === 'e6-elbow-flexion').reduce((t, s) => t + s.endS - s.startS, 0);
+    expect(e6S / (block.tS.at(-1)! - block.tS[0]!)).toBeGreaterThan(0.9);
+  });
+  it('calls 40 s of stillness appended to the e6 fixture idle', async () => {
+    const b = await readOne('fixtures/uci-pt/s1-e6-u2-test-first2sets.csv');
+    if (!b.accMS2 || !b.gyrRadS) throw new Error('fixture without acc/gyro');
+    const n = b.tS.length, extra = 40 * 25, dt = (b.tS[n - 1]! - b.tS[0]!) / (n - 1);
+    const tS = new Float64Array(n + extra), acc = new Float64Array(3 * (n + extra)), gyr = new Float64Array(3 * (n + extra));
+    tS.set(b.tS); acc.set(b.accMS2); gyr.set(b.gyrRadS);
+    for (let i = n; i < n + extra; i++) {
+      tS[i] = b.tS[n - 1]! + (i - n + 1) * dt;
+      for (let k = 0; k < 3; k++) acc[3 * i + k] = b.accMS2[3 * (n - 1) + k]!;
+    }
+    const c = ml.classifyRecording(model, { info: b.info, tS, accMS2: acc, gyrRadS: gyr });
+    expect(c.exercise).toBe('e6-elbow-flexion');
+    const last = c.segments.at(-1)!;
+    expect(last.exercise).toBe('idle');
+    expect(last.endS - last.startS).toBeGreaterThan(30);
   });
   it('refuses a model of another format version with a clear error', async () => {
     const files = await ml.readExerciseModelDir('models/exercise-uci-v1');
