@@ -19,7 +19,7 @@ import { buildTemplate } from '../quality/template';
 import type { LabelledRep, RepTemplate } from '../quality/template';
 import type { ScoredRep, SessionSummary } from '../quality/types';
 import { decimateMinMax } from '../report/model';
-import type { AnalysisReport, ReportSensor } from '../report/model';
+import type { AnalysisReport, ReportSensor, SetExercise } from '../report/model';
 import { countRepsOffline } from '../reps/offline';
 import { dominantRotationSignal } from '../reps/dominantRotation';
 import { requireInertial } from '../samples/block';
@@ -131,6 +131,8 @@ interface SourceSignal {
   sessionSensorCount: number;
   /** Single-sensor mode: the sensor has no dominant rotation axis (see MIN_AXIS_SHARE). */
   multiAxis?: boolean;
+  /** Single-sensor mode: the analysed sensor's samples (for the exercise recogniser). */
+  block?: SampleBlock;
 }
 
 function reportSensor(rec: SessionRecording, b: { tS: ArrayLike<number> }): ReportSensor {
@@ -203,7 +205,7 @@ async function sourceSignal(path: string, session: RecordingSession, spec: Signa
     );
   }
   const rec = recs.find((r) => r.sensorId === sensor)!;
-  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length, multiAxis };
+  return { signal, sensors: [reportSensor(rec, block)], recordings: [rec], notes, sensor, sessionSensorCount: recs.length, multiAxis, block };
 }
 
 
@@ -288,8 +290,48 @@ function exerciseOf(recs: readonly SessionRecording[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Each set's exercise by the learned recogniser (kinemetry/ml, imported only here): the whole
+ * sensor recording is classified once (so every window has its context), then each set takes
+ * the non-idle class whose segments overlap it longest, with their overlap-weighted confidence.
+ */
+export async function recogniseSets(block: SampleBlock, sets: SessionSummary['sets'], modelDir: string): Promise<{ setExercises: SetExercise[]; exercise: string | null; confidence: number }> {
+  const ml = await import('../ml/node');
+  ml.quietTfjs();
+  let model;
+  try {
+    model = await ml.loadExerciseModel(modelDir);
+  } catch (e) {
+    throw new JointDataError(`--model ${modelDir}: ${(e as Error).message}`);
+  }
+  try {
+    const c = ml.classifyRecording(model, block);
+    const setExercises = sets.map((set) => {
+      const overlap = new Map<string, { s: number; conf: number }>();
+      for (const g of c.segments) {
+        if (g.exercise === ml.IDLE) continue;
+        const o = Math.min(set.endS, g.endS) - Math.max(set.startS, g.startS);
+        if (!(o > 0)) continue;
+        const v = overlap.get(g.exercise) ?? { s: 0, conf: 0 };
+        overlap.set(g.exercise, { s: v.s + o, conf: v.conf + o * g.confidence });
+      }
+      let best: string | null = null, bestS = 0, conf = 0;
+      for (const [k, v] of overlap) if (v.s > bestS) [best, bestS, conf] = [k, v.s, v.conf / v.s];
+      return { set: set.set, exercise: best, confidence: Math.round(conf * 1000) / 1000 };
+    });
+    return { setExercises, exercise: c.exercise, confidence: c.confidence };
+  } finally {
+    model.net.dispose();
+  }
+}
+
+export interface AnalyseOptions {
+  /** Label each set with the learned recogniser when the recording names no exercise (analyze). */
+  readonly labelSets?: { readonly modelDir: string };
+}
+
 /** Run the whole analysis for `reps`/`analyze` (one recording or session positional). */
-export async function analyse(ctx: CommandContext): Promise<Analysis> {
+export async function analyse(ctx: CommandContext, options: AnalyseOptions = {}): Promise<Analysis> {
   const { common, positionals } = ctx;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no recording given (a file, or a session directory)' : `one recording at a time, got ${positionals.length}`);
   const path = positionals[0]!;
@@ -315,6 +357,15 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
   const n = signal.tS.length;
   const plot = decimateMinMax(signal.tS, signal.angleDeg, PLOT_POINTS);
   const exercise = exerciseOf(src.recordings);
+  let setExercises: SetExercise[] | undefined;
+  if (!exercise && options.labelSets) {
+    if (!src.block) notes.push('exercise recognition needs one sensor (not a joint angle): sets not labelled');
+    else if (summary.sets.length > 0) {
+      const r = await recogniseSets(src.block, summary.sets, options.labelSets.modelDir);
+      setExercises = r.setExercises;
+      notes.push(`no exercise given: sets labelled by the recogniser (${options.labelSets.modelDir}); the recording as a whole: ${r.exercise ?? 'idle'}${r.exercise ? ` (confidence ${r.confidence.toFixed(2)})` : ''}`);
+    }
+  }
   const report: AnalysisReport = {
     title: `${exercise ? capitalise(exercise.split(/[,(]/)[0]!.trim()) : 'Exercise'} — ${basename(path)}`,
     generator: `kinemetry ${VERSION}`,
@@ -325,6 +376,7 @@ export async function analyse(ctx: CommandContext): Promise<Analysis> {
     session: summary,
     ...(src.rom ? { rom: src.rom } : {}),
     ...(tpl ? { template: { source: tpl.path, reps: tpl.labelled } } : {}),
+    ...(setExercises ? { setExercises } : {}),
     notes,
   };
   return { signal, reps, scored, session: summary, report };

@@ -12,6 +12,7 @@ import { fmt } from '../report/svg';
 import { ANALYSIS_OPTIONS, ANALYSIS_OPTIONS_HELP, analyse } from './analysis';
 import type { Analysis } from './analysis';
 import type { Command, CommandContext } from './command';
+import { DEFAULT_MODEL, defaultModelDir } from './classify';
 import { EXIT_OK } from './errors';
 import { writeOutput } from './output';
 import { textTable } from './reps';
@@ -30,14 +31,20 @@ export function analyzeText(a: Analysis, reportPath?: string): string {
   lines.push(`signal   ${r.signal.name}; ${sensors}; ${fmt(r.recording.endS - r.recording.startS, 1)} s`);
   lines.push(`reps     ${s.count}${s.partialCount ? ` (+${s.partialCount} partial, not counted)` : ''} in ${s.sets.length} set${s.sets.length === 1 ? '' : 's'}`);
   if (a.scored.length) {
-    const head = ['set', 'reps', 'partial', 'time s', 'rest s', 'ROM °', 'duration s', 'hold s', 'score', ...(fig.labelCounts.length ? ['labels'] : []), 'flags'];
-    const row = (name: string, reps: typeof a.scored, count: number, partial: number, time: string, rest: string): string[] => {
+    const ex = r.setExercises;
+    const exOf = (set: number): string[] => {
+      if (!ex) return [];
+      const e = ex.find((x) => x.set === set);
+      return [e?.exercise ? `${e.exercise} ${fmt(e.confidence, 2)}` : '—'];
+    };
+    const head = ['set', ...(ex ? ['exercise'] : []), 'reps', 'partial', 'time s', 'rest s', 'ROM °', 'duration s', 'hold s', 'score', ...(fig.labelCounts.length ? ['labels'] : []), 'flags'];
+    const row = (name: string, reps: typeof a.scored, count: number, partial: number, time: string, rest: string, exercise: string[]): string[] => {
       const f = sessionFigures(reps);
       const labels = f.labelCounts.map(([k, n]) => `${k} ${n}`).join(', ');
-      return [name, String(count), String(partial), time, rest, meanSd(f.romDeg, 1), meanSd(f.durationS, 1), meanSd(f.holdS, 1), meanSd(f.score, 0), ...(fig.labelCounts.length ? [labels || '—'] : []), f.flagCounts.map(([k, n]) => `${k} ${n}`).join(', ') || '—'];
+      return [name, ...exercise, String(count), String(partial), time, rest, meanSd(f.romDeg, 1), meanSd(f.durationS, 1), meanSd(f.holdS, 1), meanSd(f.score, 0), ...(fig.labelCounts.length ? [labels || '—'] : []), f.flagCounts.map(([k, n]) => `${k} ${n}`).join(', ') || '—'];
     };
-    const rows = s.sets.map((set) => row(String(set.set + 1), a.scored.filter((x) => x.rep.set === set.set), set.count, set.partialCount, `${fmt(set.startS, 1)}–${fmt(set.endS, 1)}`, Number.isFinite(set.restBeforeS) ? fmt(set.restBeforeS, 1) : '—'));
-    if (s.sets.length > 1) rows.push(row('all', a.scored, s.count, s.partialCount, `${fmt(s.sets[0]!.startS, 1)}–${fmt(s.sets[s.sets.length - 1]!.endS, 1)}`, ''));
+    const rows = s.sets.map((set) => row(String(set.set + 1), a.scored.filter((x) => x.rep.set === set.set), set.count, set.partialCount, `${fmt(set.startS, 1)}–${fmt(set.endS, 1)}`, Number.isFinite(set.restBeforeS) ? fmt(set.restBeforeS, 1) : '—', exOf(set.set)));
+    if (s.sets.length > 1) rows.push(row('all', a.scored, s.count, s.partialCount, `${fmt(s.sets[0]!.startS, 1)}–${fmt(s.sets[s.sets.length - 1]!.endS, 1)}`, '', ex ? [''] : []));
     lines.push('', textTable([head, ...rows], new Set([head.length - 1, ...(fig.labelCounts.length ? [head.length - 2] : [])])), '');
     const m = a.scored.filter((x) => !x.rep.partial).map((x) => x.metrics);
     const avg = (k: 'concentricS' | 'holdS' | 'eccentricS'): string => fmt(m.reduce((t, x) => t + (Number.isFinite(x[k]) ? x[k] : 0), 0) / Math.max(1, m.length), 1);
@@ -58,7 +65,8 @@ export function analyzeJson(a: Analysis): object {
 }
 
 async function run(ctx: CommandContext): Promise<number> {
-  const a = await analyse(ctx);
+  const labelSets = ctx.values['no-classify'] ? undefined : { modelDir: (ctx.values.model as string | undefined) ?? defaultModelDir() };
+  const a = await analyse(ctx, labelSets ? { labelSets } : {});
   const reportPath = ctx.values.report as string | undefined;
   if (reportPath !== undefined) await writeOutput(reportPath, ctx.io, renderReportHtml(a.report));
   if (ctx.common.json) {
@@ -85,8 +93,14 @@ with the first set's. Prints a summary table;
 --json prints everything (the report model, reps as in \`kinemetry reps --json\`);
 --report FILE writes a self-contained HTML report (inline SVG charts: the signal with the
 reps shaded and numbered, ROM and tempo per rep, the per-rep table, the session) that needs no
-network to view.`,
-  options: { ...ANALYSIS_OPTIONS, report: { type: 'string' } },
-  optionsHelp: [['--report FILE', 'write the HTML report to FILE'], ...ANALYSIS_OPTIONS_HELP],
+network to view. When the recording names no exercise (single-sensor mode), each set is
+labelled with the learned exercise recogniser (as \`kinemetry classify\`; --model, --no-classify).`,
+  options: { ...ANALYSIS_OPTIONS, report: { type: 'string' }, model: { type: 'string' }, 'no-classify': { type: 'boolean' } },
+  optionsHelp: [
+    ['--report FILE', 'write the HTML report to FILE'],
+    ['--model DIR', `exercise recogniser for labelling sets (default the shipped ${DEFAULT_MODEL})`],
+    ['--no-classify', 'do not label sets with the recogniser'],
+    ...ANALYSIS_OPTIONS_HELP,
+  ],
   run,
 };

@@ -59,9 +59,11 @@ export const classifyCommand: Command = {
   usage: 'classify [options] <recording>',
   description: `
 Recognises the exercise in a one-sensor recording with a small neural network (kinemetry/ml):
-accelerometer + gyroscope resampled to the model's rate, 4-s windows every second, each
-classified as one of the model's exercises or idle. Prints the dominant exercise (idle
-excluded) with its confidence, and the segments (runs of windows of one class).
+accelerometer + gyroscope resampled to the model's rate, 4-s windows every second (each with
+features of the 24 s around it, the radius of rotation among them), each classified as one of
+the model's exercises or idle; then each set (a run of non-idle windows) takes one exercise by
+vote. Prints the recording's exercise (the class of most set windows) with its confidence, and
+the segments (runs of windows of one class).
 The shipped model (models/${DEFAULT_MODEL}) knows the 8 UCI PT exercises e1…e8 from a sensor
 at the dataset's unit-2 placement (the trunk for e2); see its MODEL_CARD.md.`,
   options: {

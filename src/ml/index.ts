@@ -6,15 +6,22 @@
  * from `kinemetry/ml/node`.
  */
 export * from './windows';
+export * from './features';
+export * from './rigid';
+export * from './setVote';
 export {
+  DEFAULT_FEATURES,
   IDLE,
   WEIGHTS_FILE,
+  blockFeatures,
   buildNetwork,
   classifyRecording,
+  exerciseClassifier,
   exerciseModelFiles,
   exerciseModelFromFiles,
   loadExerciseModel,
   quietTfjs,
+  sampleLabels,
   trainExerciseModel,
   windowProbabilities,
   type Classification,
@@ -23,7 +30,10 @@ export {
   type ExerciseModelFiles,
   type ExerciseModelMeta,
   type ExerciseSegment,
+  type FeatureSpec,
   type SessionLabels,
   type TrainOptions,
   type TrainResult,
 } from './model';
+// The live labelling operator (takes any classifier, e.g. an ExerciseModel's, by injection).
+export * from '../pipeline/labelExercise';

@@ -1,12 +1,16 @@
 /**
- * The exercise recogniser: a compact 1-D CNN in @tensorflow/tfjs (pure-JS CPU backend in
- * Node; any backend in a browser), its training loop and inference. Browser-safe: file
- * loading lives in `./files` (Node) and is imported only when a directory path is given.
+ * The exercise recogniser: a small multilayer perceptron in @tensorflow/tfjs over engineered
+ * window features (./features), its training loop and inference. Browser-safe: file loading
+ * lives in `./files` (Node) and is imported only when a directory path is given.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SampleBlock } from '../samples/block';
-import { DEFAULT_FEATURES, FEATURE_CHANNELS, blockWindows, windowLabels } from './windows';
-import type { FeatureSpec, Windows } from './windows';
+import { FEATURE_LENGTH, axisAngleMatrix, featureMatrix, rotateResampled } from './features';
+import type { FeatureMatrix, FeatureWindows } from './features';
+import { resampleFeatures, windowLabels } from './windows';
+import type { Resampled } from './windows';
+import { setVote } from './setVote';
+import type { SetVoteOptions } from './setVote';
 
 export const IDLE = 'idle';
 
@@ -15,13 +19,25 @@ export function quietTfjs(): void {
   tf.env().set('PROD', true);
 }
 
+/** Resampling rate and window scales of a model's features. */
+export interface FeatureSpec extends FeatureWindows {
+  /** Resampling rate, Hz. */
+  readonly rateHz: number;
+}
+
+export const DEFAULT_FEATURES: FeatureSpec = { rateHz: 25, shortS: 4, longS: 24, hopS: 1 };
+
 /** What model.json carries besides the network (tfjs `userDefinedMetadata`). */
 export interface ExerciseModelMeta {
   readonly kind: 'kinemetry-exercise';
-  readonly version: 1;
+  /** 2: an MLP over engineered features, standardised with `featureMean` / `featureStd`. */
+  readonly version: 2;
   /** Output class names, in output order; `idle` is one of them. */
   readonly classes: readonly string[];
   readonly features: FeatureSpec;
+  /** Training-set mean and standard deviation of each feature (the input standardisation). */
+  readonly featureMean: readonly number[];
+  readonly featureStd: readonly number[];
   /** Free text: training data, placement, … */
   readonly notes?: string;
 }
@@ -35,30 +51,51 @@ export interface ExerciseModel {
 export type SessionLabels = string | { readonly default: string; readonly segments: readonly { readonly startS: number; readonly endS: number; readonly label: string }[] };
 
 export interface TrainOptions {
-  /** Seed of weight initialisation, shuffling, validation split and augmentation. Default 1. */
+  /** Seed of weight initialisation, shuffling, validation split, dropout and augmentation. Default 1. */
   seed?: number;
   /** Class names in output order. Default: the labels' names sorted, `idle` last. */
   classes?: readonly string[];
   features?: FeatureSpec;
-  /** Maximum epochs. Default 40. */
+  /** Maximum epochs. Default 60. */
   epochs?: number;
-  /** Early stopping: epochs without a validation-loss improvement before stopping. Default 6. */
+  /** Early stopping: epochs without a validation-loss improvement before stopping. Default 8. */
   patience?: number;
   batchSize?: number;
   learningRate?: number;
-  /** Hop between training windows, s (denser than inference). Default features.hopS / 2. */
-  trainHopS?: number;
+  /** Hidden layer widths. Default [64, 32]. */
+  hiddenUnits?: readonly number[];
+  /** Dropout before each hidden layer's output, 0–1. Default 0.2. */
+  dropout?: number;
+  /**
+   * Dropout on the (standardised) input features, 0–1: a dropped feature reads as its training
+   * mean, so the network cannot lean on one cue alone (e.g. a rotation axis that only holds for
+   * the training subjects' straps) and must also learn the others (e.g. the radius). Default 0.
+   */
+  inputDropout?: number;
   /** `balanced` (default: inverse class frequency, mean 1), `none`, or explicit weights per class name. */
   classWeights?: 'balanced' | 'none' | Readonly<Record<string, number>>;
-  /** Random sensor-frame rotation (random axis) of the acc/gyro channels per training window, deg (mounting variation). Default 10; 0 off. */
-  augmentRotationDeg?: number;
   /**
-   * Random rotation about the sensor x axis per training window, deg: a strap-on sensor's x
-   * axis runs along the limb (UCI PT: the Xsens x axis), the angle around the limb varies most.
-   * Default 40; 0 off.
+   * Mounting augmentation: each session is added this many more times, each copy rotated as a
+   * whole (a strap put on differently) — about the sensor x axis by up to
+   * {@link augmentLimbAxisDeg} and about a random axis by up to {@link augmentRotationDeg}.
+   * Default 4; 0 off.
+   */
+  augmentCopies?: number;
+  /**
+   * Random rotation about the sensor x axis, deg: a strap-on sensor's x axis runs along the
+   * limb (UCI PT: the Xsens x axis), the angle around the limb varies most. Default 45.
    */
   augmentLimbAxisDeg?: number;
-  /** Validation: every `validationEvery`-th chunk of `validationChunkS` s of each session. Default 5 / 20 s; 0 = no validation (no early stopping). */
+  /**
+   * Per-class override of {@link augmentLimbAxisDeg} (a session takes its exercise's value):
+   * wider where the class is told apart by physics, not by how the strap sits (e.g. elbow vs
+   * shoulder exercises, by the radius of rotation), narrower where the strap's roll carries the
+   * posture (a supine vs a side-lying leg raise differ only in which way gravity crosses the leg).
+   */
+  augmentLimbAxisDegByClass?: Readonly<Record<string, number>>;
+  /** Random rotation about a random axis, deg (tilt of the strap). Default 20. */
+  augmentRotationDeg?: number;
+  /** Validation: every `validationEvery`-th chunk of `validationChunkS` s of each session (not augmented). Default 5 / 20 s; 0 = no validation (no early stopping). */
   validationEvery?: number;
   validationChunkS?: number;
   notes?: string;
@@ -93,27 +130,17 @@ function rng(seed: number): () => number {
   };
 }
 
-/**
- * The network: a strided 1-D CNN whose convolutions have kernel = stride (5, 2, 2 samples), so
- * each is a reshape (time patches) followed by a dense layer over the patch — the same maths as
- * conv1d with non-overlapping kernels, but a matrix product in tfjs, whose pure-JS conv1d
- * gradient is ~15× slower. Then global average pooling over time and a dense classifier
- * (logits). ~6 k parameters. `steps` must be a multiple of 20.
- */
-export function buildNetwork(steps: number, classCount: number, seed = 1): tf.LayersModel {
-  if (steps % 20 !== 0) throw new Error(`ml: the window must hold a multiple of 20 samples, got ${steps} (windowS × rateHz)`);
+/** The network: dense ReLU layers with dropout, then a dense classifier (logits). A few thousand parameters. */
+export function buildNetwork(inputLength: number, classCount: number, seed = 1, hiddenUnits: readonly number[] = [64, 32], dropout = 0.2, inputDropout = 0): tf.LayersModel {
   let s = seed * 7919;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const net = tf.sequential();
-  net.add(tf.layers.reshape({ inputShape: [steps, FEATURE_CHANNELS], targetShape: [steps / 5, 5 * FEATURE_CHANNELS] }));
-  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
-  net.add(tf.layers.reshape({ targetShape: [steps / 10, 64] }));
-  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
-  net.add(tf.layers.reshape({ targetShape: [steps / 20, 64] }));
-  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
-  net.add(tf.layers.globalAveragePooling1d({}));
-  net.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init() }));
-  net.add(tf.layers.dense({ units: classCount, kernelInitializer: init() })); // logits
+  if (inputDropout > 0) net.add(tf.layers.dropout({ rate: inputDropout, seed: s++, inputShape: [inputLength] }));
+  hiddenUnits.forEach((units, i) => {
+    net.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(), ...(i === 0 && inputDropout <= 0 ? { inputShape: [inputLength] } : {}) }));
+    if (dropout > 0) net.add(tf.layers.dropout({ rate: dropout, seed: s++ }));
+  });
+  net.add(tf.layers.dense({ units: classCount, kernelInitializer: init(), ...(hiddenUnits.length === 0 ? { inputShape: [inputLength] } : {}) })); // logits
   return net;
 }
 
@@ -127,12 +154,13 @@ function defaultClasses(labels: readonly SessionLabels[]): string[] {
 }
 
 /** Per-sample label indices over a session's resampled series. */
-function sampleLabels(l: SessionLabels, n: number, t0S: number, rateHz: number, index: ReadonlyMap<string, number>): Int32Array {
+export function sampleLabels(l: SessionLabels, r: Pick<Resampled, 'n' | 't0S' | 'rateHz'>, index: ReadonlyMap<string, number>): Int32Array {
   const idx = (name: string): number => {
     const i = index.get(name);
     if (i === undefined) throw new Error(`ml: label '${name}' is not one of the classes (${[...index.keys()].join(', ')})`);
     return i;
   };
+  const { n, t0S, rateHz } = r;
   if (typeof l === 'string') return new Int32Array(n).fill(idx(l));
   const out = new Int32Array(n).fill(idx(l.default));
   for (const s of l.segments) {
@@ -142,31 +170,22 @@ function sampleLabels(l: SessionLabels, n: number, t0S: number, rateHz: number, 
   return out;
 }
 
-/**
- * Rotate each window's acc and gyro triples by one random rotation (in place): about a random
- * axis by up to `maxDeg`, or (`axisX`) about the sensor x axis by up to `maxDeg`.
- */
-function augmentRotation(x: Float32Array, count: number, steps: number, maxDeg: number, rand: () => number, axisX = false): void {
-  for (let w = 0; w < count; w++) {
-    // Random axis, random angle in [-maxDeg, maxDeg].
-    let ux = axisX ? 1 : rand() * 2 - 1, uy = axisX ? 0 : rand() * 2 - 1, uz = axisX ? 0 : rand() * 2 - 1;
-    const norm = Math.hypot(ux, uy, uz) || 1;
-    ux /= norm; uy /= norm; uz /= norm;
-    const th = (rand() * 2 - 1) * maxDeg * (Math.PI / 180);
-    const c = Math.cos(th), s = Math.sin(th), C = 1 - c;
-    const r00 = c + ux * ux * C, r01 = ux * uy * C - uz * s, r02 = ux * uz * C + uy * s;
-    const r10 = uy * ux * C + uz * s, r11 = c + uy * uy * C, r12 = uy * uz * C - ux * s;
-    const r20 = uz * ux * C - uy * s, r21 = uz * uy * C + ux * s, r22 = c + uz * uz * C;
-    for (let k = 0; k < steps; k++) {
-      const o = (w * steps + k) * FEATURE_CHANNELS;
-      for (const b of [o, o + 3]) {
-        const a0 = x[b]!, a1 = x[b + 1]!, a2 = x[b + 2]!;
-        x[b] = r00 * a0 + r01 * a1 + r02 * a2;
-        x[b + 1] = r10 * a0 + r11 * a1 + r12 * a2;
-        x[b + 2] = r20 * a0 + r21 * a1 + r22 * a2;
-      }
-    }
-  }
+/** A random mounting rotation: about x by up to `limbDeg`, then about a random axis by up to `anyDeg`. */
+function randomMount(rand: () => number, limbDeg: number, anyDeg: number): Float64Array {
+  const a = axisAngleMatrix(1, 0, 0, (rand() * 2 - 1) * limbDeg * (Math.PI / 180));
+  let ux = rand() * 2 - 1, uy = rand() * 2 - 1, uz = rand() * 2 - 1;
+  const norm = Math.hypot(ux, uy, uz) || 1;
+  ux /= norm; uy /= norm; uz /= norm;
+  const b = axisAngleMatrix(ux, uy, uz, (rand() * 2 - 1) * anyDeg * (Math.PI / 180));
+  const m = new Float64Array(9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) m[3 * i + j] = b[3 * i]! * a[j]! + b[3 * i + 1]! * a[3 + j]! + b[3 * i + 2]! * a[6 + j]!;
+  return m;
+}
+
+/** A block's feature vectors under a model's feature spec. */
+export function blockFeatures(block: SampleBlock, spec: FeatureSpec = DEFAULT_FEATURES): FeatureMatrix & { resampled: Resampled } {
+  const resampled = resampleFeatures(block, spec.rateHz);
+  return { ...featureMatrix(resampled, spec), resampled };
 }
 
 /**
@@ -181,32 +200,48 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
   const classes = [...(options.classes ?? defaultClasses(labels))];
   const index = new Map(classes.map((c, i) => [c, i]));
   const C = classes.length;
-  const trainSpec: FeatureSpec = { ...features, hopS: options.trainHopS ?? features.hopS / 2 };
   const everyVal = options.validationEvery ?? 5;
   const chunkS = options.validationChunkS ?? 20;
+  const copies = options.augmentCopies ?? 4;
+  const limbDeg = options.augmentLimbAxisDeg ?? 45, anyDeg = options.augmentRotationDeg ?? 20;
   const rand = rng(seed);
   const valOffset = everyVal > 0 ? Math.floor(rand() * everyVal) : 0;
+  const isVal = (c: number) => everyVal > 0 && c % everyVal === valOffset;
 
-  // Windows and labels, split into training and validation by time chunks.
-  const trX: Float32Array[] = [], trY: number[] = [], vaX: Float32Array[] = [], vaY: number[] = [];
-  let steps = 0;
+  // Feature rows and labels; validation = whole time chunks of the unrotated sessions.
+  const trX: number[][] = [], trY: number[] = [], vaX: number[][] = [], vaY: number[] = [];
+  const F = FEATURE_LENGTH;
   for (let i = 0; i < sessions.length; i++) {
-    const w: Windows & { resampled: { n: number; t0S: number; rateHz: number } } = blockWindows(sessions[i]!, trainSpec);
-    steps = w.steps;
-    const y = windowLabels(w, sampleLabels(labels[i]!, w.resampled.n, w.resampled.t0S, w.resampled.rateHz, index), C);
-    const size = w.steps * FEATURE_CHANNELS;
-    for (let k = 0; k < w.count; k++) {
-      const rel0 = w.startS[k]! - w.resampled.t0S, rel1 = rel0 + features.windowS;
-      const c0 = Math.floor(rel0 / chunkS), c1 = Math.floor(rel1 / chunkS);
-      const isVal = (c: number) => everyVal > 0 && c % everyVal === valOffset;
-      const row = w.x.subarray(k * size, (k + 1) * size);
-      if (isVal(c0) && isVal(c1)) { vaX.push(row); vaY.push(y[k]!); }
-      else if (!isVal(c0) && !isVal(c1)) { trX.push(row); trY.push(y[k]!); }
+    const r0 = resampleFeatures(sessions[i]!, features.rateHz);
+    const y = windowLabels(featureMatrix(r0, features), sampleLabels(labels[i]!, r0, index), C);
+    for (let copy = 0; copy <= copies; copy++) {
+      const own = labelNames(labels[i]!).find((l) => l !== IDLE);
+      const limb = (own !== undefined ? options.augmentLimbAxisDegByClass?.[own] : undefined) ?? limbDeg;
+      const r = copy === 0 ? r0 : rotateResampled(r0, randomMount(rand, limb, anyDeg));
+      const m = featureMatrix(r, features);
+      for (let k = 0; k < m.count; k++) {
+        const rel0 = m.startS[k]! - r.t0S, rel1 = rel0 + features.shortS;
+        const v0 = isVal(Math.floor(rel0 / chunkS)), v1 = isVal(Math.floor(rel1 / chunkS));
+        const row = Array.from(m.x.subarray(k * F, (k + 1) * F));
+        if (v0 && v1) { if (copy === 0) { vaX.push(row); vaY.push(y[k]!); } }
+        else if (!v0 && !v1) { trX.push(row); trY.push(y[k]!); }
+      }
     }
   }
   const nTr = trX.length, nVa = vaX.length;
-  if (nTr === 0) throw new Error('ml: no training windows (recordings shorter than a window?)');
-  const size = steps * FEATURE_CHANNELS;
+  if (nTr === 0) throw new Error('ml: no training windows (recordings too short?)');
+
+  // Standardisation from the training rows.
+  const mean = new Array<number>(F).fill(0), std = new Array<number>(F).fill(0);
+  for (const row of trX) for (let f = 0; f < F; f++) mean[f]! += row[f]! / nTr;
+  for (const row of trX) for (let f = 0; f < F; f++) std[f]! += (row[f]! - mean[f]!) ** 2 / nTr;
+  for (let f = 0; f < F; f++) std[f] = Math.sqrt(std[f]!) || 1;
+  const standardise = (rows: readonly number[][]): Float32Array => {
+    const out = new Float32Array(rows.length * F);
+    rows.forEach((row, k) => { for (let f = 0; f < F; f++) out[k * F + f] = (row[f]! - mean[f]!) / std[f]!; });
+    return out;
+  };
+  const trAll = standardise(trX);
 
   // Class weights.
   const counts = new Float64Array(C);
@@ -220,21 +255,20 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
     for (let c = 0; c < C; c++) cw[c] = cwOpt[classes[c]!] ?? 1;
   }
 
-  const net = buildNetwork(steps, C, seed);
+  const net = buildNetwork(F, C, seed, options.hiddenUnits ?? [64, 32], options.dropout ?? 0.2, options.inputDropout ?? 0);
   const optimizer = tf.train.adam(options.learningRate ?? 0.003);
-  const batchSize = options.batchSize ?? 64;
-  const epochs = options.epochs ?? 40;
-  const patience = options.patience ?? 6;
-  const rotDeg = options.augmentRotationDeg ?? 10;
-  const limbDeg = options.augmentLimbAxisDeg ?? 40;
+  const batchSize = options.batchSize ?? 128;
+  const epochs = options.epochs ?? 60;
+  const patience = options.patience ?? 8;
 
-  const vaTensorX = nVa > 0 ? tf.tensor3d(concatRows(vaX, size), [nVa, steps, FEATURE_CHANNELS]) : undefined;
+  const vaTensorX = nVa > 0 ? tf.tensor2d(standardise(vaX), [nVa, F]) : undefined;
   const vaTensorY = nVa > 0 ? tf.oneHot(tf.tensor1d(vaY, 'int32'), C) : undefined;
   const cwT = tf.tensor1d(cw);
 
   const history: EpochLog[] = [];
   let best = Infinity, bestEpoch = 0, bestWeights: tf.Tensor[] | undefined, since = 0;
   const order = Array.from({ length: nTr }, (_, i) => i);
+  const xb = new Float32Array(batchSize * F);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     for (let i = nTr - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -243,13 +277,10 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
     let lossSum = 0;
     for (let b0 = 0; b0 < nTr; b0 += batchSize) {
       const ids = order.slice(b0, b0 + batchSize);
-      const xb = new Float32Array(ids.length * size);
-      ids.forEach((id, k) => xb.set(trX[id]!, k * size));
-      if (limbDeg > 0) augmentRotation(xb, ids.length, steps, limbDeg, rand, true);
-      if (rotDeg > 0) augmentRotation(xb, ids.length, steps, rotDeg, rand);
+      ids.forEach((id, k) => xb.set(trAll.subarray(id * F, (id + 1) * F), k * F));
       const yb = ids.map((id) => trY[id]!);
       const loss = tf.tidy(() => {
-        const x = tf.tensor3d(xb, [ids.length, steps, FEATURE_CHANNELS]);
+        const x = tf.tensor2d(xb.subarray(0, ids.length * F), [ids.length, F]);
         const yi = tf.tensor1d(yb, 'int32');
         const y = tf.oneHot(yi, C);
         const w = tf.gather(cwT, yi);
@@ -264,7 +295,7 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
     let valLoss: number | undefined, valAccuracy: number | undefined;
     if (vaTensorX && vaTensorY) {
       const [l, a] = tf.tidy(() => {
-        const logits = net.predict(vaTensorX, { batchSize: 256 }) as tf.Tensor2D;
+        const logits = net.predict(vaTensorX, { batchSize: 1024 }) as tf.Tensor2D;
         return [tf.losses.softmaxCrossEntropy(vaTensorY, logits), tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(vaTensorY, 1)), 'float32'))];
       });
       valLoss = (await l!.data())[0]!;
@@ -294,14 +325,12 @@ export async function trainExerciseModel(sessions: readonly SampleBlock[], label
   vaTensorY?.dispose();
   cwT.dispose();
   optimizer.dispose();
-  const meta: ExerciseModelMeta = { kind: 'kinemetry-exercise', version: 1, classes, features, ...(options.notes ? { notes: options.notes } : {}) };
+  const meta: ExerciseModelMeta = { kind: 'kinemetry-exercise', version: 2, classes, features, featureMean: mean.map(round6), featureStd: std.map(round6), ...(options.notes ? { notes: options.notes } : {}) };
   return { model: { net, meta }, history, bestEpoch, trainWindows: nTr, validationWindows: nVa };
 }
 
-function concatRows(rows: readonly Float32Array[], size: number): Float32Array {
-  const out = new Float32Array(rows.length * size);
-  rows.forEach((r, k) => out.set(r, k * size));
-  return out;
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
 }
 
 export interface ExerciseSegment {
@@ -312,63 +341,56 @@ export interface ExerciseSegment {
 }
 
 export interface Classification {
-  /** The dominant exercise over the windows not classified idle; null when every window is idle. */
+  /** The exercise of most set windows (sets voted one class each); null when no window is in a set. */
   readonly exercise: string | null;
-  /** Mean probability of `exercise` (among the non-idle classes) over the non-idle windows. */
+  /** Mean probability of `exercise` (idle left out, renormalised) over the windows of its sets. */
   readonly confidence: number;
-  /** Runs of windows with the same class (idle included), smoothed over 3 windows. */
+  /** Runs of windows with the same class (idle included), after the set vote (./setVote). */
   readonly segments: readonly ExerciseSegment[];
+  /** Class index (into the model's classes) per feature window, after the set vote. */
+  readonly windowClasses: Int32Array;
   /** Windows classified, and how many of them were not idle. */
   readonly windows: number;
   readonly activeWindows: number;
 }
 
-/** Class probabilities per window, row-major count × classes. */
-export function windowProbabilities(model: ExerciseModel, w: Windows): Float32Array {
-  if (w.count === 0) return new Float32Array(0);
-  return tf.tidy(() => {
-    const x = tf.tensor3d(w.x, [w.count, w.steps, FEATURE_CHANNELS]);
-    return tf.softmax(model.net.predict(x, { batchSize: 512 }) as tf.Tensor2D);
-  }).dataSync() as Float32Array;
+/** Class probabilities per feature window, row-major count × classes. */
+export function windowProbabilities(model: ExerciseModel, m: Pick<FeatureMatrix, 'x' | 'count'>): Float32Array {
+  if (m.count === 0) return new Float32Array(0);
+  const { featureMean: mean, featureStd: std } = model.meta;
+  const F = FEATURE_LENGTH;
+  const x = new Float32Array(m.count * F);
+  for (let k = 0; k < m.count; k++) for (let f = 0; f < F; f++) x[k * F + f] = (m.x[k * F + f]! - mean[f]!) / std[f]!;
+  return tf.tidy(() => tf.softmax(model.net.predict(tf.tensor2d(x, [m.count, F]), { batchSize: 1024 }) as tf.Tensor2D)).dataSync() as Float32Array;
 }
 
 /** Classify a recording (one sensor, accelerometer + gyroscope, any rate). */
-export function classifyRecording(model: ExerciseModel, block: SampleBlock): Classification {
+export function classifyRecording(model: ExerciseModel, block: SampleBlock, vote: SetVoteOptions = {}): Classification {
   const { classes, features } = model.meta;
   const C = classes.length;
   const idle = classes.indexOf(IDLE);
-  const w = blockWindows(block, features);
+  const w = blockFeatures(block, features);
   const p = windowProbabilities(model, w);
-  const pred = new Int32Array(w.count);
-  for (let k = 0; k < w.count; k++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (p[k * C + c]! > p[k * C + best]!) best = c;
-    pred[k] = best;
-  }
-  // Dominant exercise: summed non-idle-renormalised probabilities over the non-idle windows.
+  const { classes: cls, sets } = setVote(p, w.count, C, idle, vote);
+  // Dominant exercise: the class of most set windows, each set weighted by its length × mean score.
   const score = new Float64Array(C);
   let active = 0;
-  for (let k = 0; k < w.count; k++) {
-    if (pred[k] === idle) continue;
-    active++;
-    const rest = 1 - (idle >= 0 ? p[k * C + idle]! : 0);
-    for (let c = 0; c < C; c++) if (c !== idle) score[c]! += p[k * C + c]! / (rest || 1);
+  for (const s of sets) {
+    score[s.cls]! += s.score * (s.end - s.start);
+    active += s.end - s.start;
   }
   let ex = -1;
-  for (let c = 0; c < C; c++) if (c !== idle && active > 0 && (ex < 0 || score[c]! > score[ex]!)) ex = c;
-  // Segments: 3-window majority smoothing, then runs.
-  const smooth = Int32Array.from(pred);
-  for (let k = 1; k + 1 < w.count; k++) if (pred[k - 1] === pred[k + 1] && pred[k] !== pred[k - 1]) smooth[k] = pred[k - 1]!;
+  for (let c = 0; c < C; c++) if (c !== idle && score[c]! > 0 && (ex < 0 || score[c]! > score[ex]!)) ex = c;
   const segments: ExerciseSegment[] = [];
   const half = features.hopS / 2;
   const t0 = block.tS[0] ?? 0, tEnd = block.tS[block.tS.length - 1] ?? 0;
+  const centre = (j: number) => w.startS[j]! + features.shortS / 2;
   let k0 = 0;
   for (let k = 1; k <= w.count; k++) {
-    if (k < w.count && smooth[k] === smooth[k0]) continue;
-    const c = smooth[k0]!;
+    if (k < w.count && cls[k] === cls[k0]) continue;
+    const c = cls[k0]!;
     let conf = 0;
     for (let j = k0; j < k; j++) conf += p[j * C + c]!;
-    const centre = (j: number) => w.startS[j]! + features.windowS / 2;
     segments.push({
       startS: round3(k0 === 0 ? t0 : centre(k0) - half),
       endS: round3(k === w.count ? tEnd : centre(k - 1) + half),
@@ -377,7 +399,13 @@ export function classifyRecording(model: ExerciseModel, block: SampleBlock): Cla
     });
     k0 = k;
   }
-  return { exercise: ex >= 0 ? classes[ex]! : null, confidence: ex >= 0 ? round3(score[ex]! / active) : 0, segments, windows: w.count, activeWindows: active };
+  let conf = 0;
+  if (ex >= 0) {
+    let n = 0;
+    for (const s of sets) if (s.cls === ex) { conf += s.score * (s.end - s.start); n += s.end - s.start; }
+    conf /= n;
+  }
+  return { exercise: ex >= 0 ? classes[ex]! : null, confidence: round3(conf), segments, windowClasses: cls, windows: w.count, activeWindows: active };
 }
 
 function round3(v: number): number {
@@ -418,6 +446,9 @@ export async function exerciseModelFiles(model: ExerciseModel): Promise<Exercise
 function checkMeta(meta: unknown, where: string): ExerciseModelMeta {
   const m = meta as Partial<ExerciseModelMeta> | undefined;
   if (!m || m.kind !== 'kinemetry-exercise' || !Array.isArray(m.classes) || !m.features) throw new Error(`${where}: not a kinemetry exercise model (no userDefinedMetadata.kind 'kinemetry-exercise')`);
+  if (m.version !== 2 || !Array.isArray(m.featureMean) || m.featureMean.length !== FEATURE_LENGTH || !Array.isArray(m.featureStd) || m.featureStd.length !== FEATURE_LENGTH) {
+    throw new Error(`${where}: exercise model version ${String(m.version)} with ${m.featureMean?.length ?? 0} features; this kinemetry reads version 2 with ${FEATURE_LENGTH}`);
+  }
   return m as ExerciseModelMeta;
 }
 
@@ -443,4 +474,17 @@ export async function loadExerciseModel(source: string | URL | ExerciseModelFile
   }
   const { readExerciseModelDir } = await import('./files');
   return exerciseModelFromFiles(await readExerciseModelDir(s), s);
+}
+
+/**
+ * The model as a classifier for the pipeline's `labelExercise` operator (which takes it by
+ * injection, so the pipeline never imports tfjs): the recording's dominant exercise and confidence.
+ */
+export function exerciseClassifier(model: ExerciseModel): { classify(block: SampleBlock): { exercise: string | null; confidence: number } } {
+  return {
+    classify(block) {
+      const c = classifyRecording(model, block);
+      return { exercise: c.exercise, confidence: c.confidence };
+    },
+  };
 }

@@ -1,32 +1,16 @@
 /**
- * Windowing and features for the exercise recogniser, over SampleBlocks. No tfjs here: plain
+ * Resampling and window labels for the exercise recogniser, over SampleBlocks. No tfjs here: plain
  * Float32Arrays the model code turns into tensors.
  *
- * Rate independence: every block is linearly resampled to {@link FeatureSpec.rateHz} (25 Hz by
- * default, the UCI PT rate) on a uniform grid from its first sample; windows of
- * `windowS` seconds are cut every `hopS` seconds.
- * Normalisation (fixed, not per window, so posture — the direction of gravity — stays visible):
+ * Rate independence: every block is linearly resampled to the model's rate (25 Hz by
+ * default, the UCI PT rate) on a uniform grid from its first sample.
+ * Normalisation (fixed, so posture — the direction of gravity — stays visible):
  * accelerometer / 9.81 (in g), gyroscope / 2 rad/s, plus |gyro| / 2 rad/s as a 7th channel.
- * Each window adds 4 channels that do not depend on how the sensor is mounted, relative to
- * the window's mean specific-force direction ĝ (≈ gravity): acc·ĝ, |acc × ĝ|, gyro·ĝ, |gyro × ĝ|.
  */
 import type { SampleBlock } from '../samples/block';
 
-export interface FeatureSpec {
-  /** Resampling rate, Hz. */
-  readonly rateHz: number;
-  /** Window length, s. */
-  readonly windowS: number;
-  /** Hop between windows, s. */
-  readonly hopS: number;
-}
-
-export const DEFAULT_FEATURES: FeatureSpec = { rateHz: 25, windowS: 4, hopS: 1 };
-
 /** Channels per resampled sample: ax, ay, az (g), gx, gy, gz, |gyro| (÷ 2 rad/s). */
 export const SAMPLE_CHANNELS = 7;
-/** Channels per window time step: the {@link SAMPLE_CHANNELS} plus acc·ĝ, |acc × ĝ|, gyro·ĝ, |gyro × ĝ|. */
-export const FEATURE_CHANNELS = 11;
 const G = 9.81;
 const GYR_SCALE = 2;
 
@@ -44,7 +28,7 @@ export interface Resampled {
  * The block's accelerometer + gyroscope, resampled to `rateHz` (linear interpolation; samples
  * with non-finite values are carried over from the previous finite one) and normalised.
  */
-export function resampleFeatures(block: SampleBlock, rateHz: number = DEFAULT_FEATURES.rateHz): Resampled {
+export function resampleFeatures(block: SampleBlock, rateHz = 25): Resampled {
   const { tS, accMS2, gyrRadS } = block;
   if (!accMS2 || !gyrRadS) throw new Error(`ml: sensor '${block.info.sensorId}' needs an accelerometer and a gyroscope`);
   const m = tS.length;
@@ -74,64 +58,20 @@ export function resampleFeatures(block: SampleBlock, rateHz: number = DEFAULT_FE
   return { t0S, rateHz, n, x };
 }
 
-export interface Windows {
-  /** Row-major count × steps × {@link FEATURE_CHANNELS}. */
-  readonly x: Float32Array;
+/** Where windows start and how long they are, in resampled samples (see ./features). */
+export interface WindowIndex {
   readonly count: number;
   /** Samples per window. */
   readonly steps: number;
-  /** Start time of each window, s (block time). */
-  readonly startS: Float64Array;
   /** Index (in the resampled series) of each window's first sample. */
   readonly startIndex: Int32Array;
-}
-
-/**
- * Cut windows of `spec.windowS` every `spec.hopS`. A recording shorter than one window gives
- * one window, zero-padded by repeating its last sample (so short clips still classify).
- */
-export function cutWindows(r: Resampled, spec: FeatureSpec = DEFAULT_FEATURES): Windows {
-  const steps = Math.round(spec.windowS * r.rateHz);
-  const hop = Math.max(1, Math.round(spec.hopS * r.rateHz));
-  const count = r.n === 0 ? 0 : r.n <= steps ? 1 : Math.floor((r.n - steps) / hop) + 1;
-  const x = new Float32Array(count * steps * FEATURE_CHANNELS);
-  const startS = new Float64Array(count), startIndex = new Int32Array(count);
-  for (let w = 0; w < count; w++) {
-    const s0 = w * hop;
-    startIndex[w] = s0;
-    startS[w] = r.t0S + s0 / r.rateHz;
-    let mx = 0, my = 0, mz = 0;
-    for (let s = 0; s < steps; s++) {
-      const si = Math.min(s0 + s, r.n - 1);
-      const o = (w * steps + s) * FEATURE_CHANNELS;
-      x.set(r.x.subarray(si * SAMPLE_CHANNELS, (si + 1) * SAMPLE_CHANNELS), o);
-      mx += x[o]!; my += x[o + 1]!; mz += x[o + 2]!;
-    }
-    const norm = Math.hypot(mx, my, mz) || 1;
-    const gx = mx / norm, gy = my / norm, gz = mz / norm;
-    for (let s = 0; s < steps; s++) {
-      const o = (w * steps + s) * FEATURE_CHANNELS;
-      for (let c = 0; c < 2; c++) {
-        const vx = x[o + 3 * c]!, vy = x[o + 3 * c + 1]!, vz = x[o + 3 * c + 2]!;
-        x[o + 7 + 2 * c] = vx * gx + vy * gy + vz * gz;
-        x[o + 8 + 2 * c] = Math.hypot(vy * gz - vz * gy, vz * gx - vx * gz, vx * gy - vy * gx);
-      }
-    }
-  }
-  return { x, count, steps, startS, startIndex };
-}
-
-/** Resample + window a block in one step. */
-export function blockWindows(block: SampleBlock, spec: FeatureSpec = DEFAULT_FEATURES): Windows & { resampled: Resampled } {
-  const resampled = resampleFeatures(block, spec.rateHz);
-  return { ...cutWindows(resampled, spec), resampled };
 }
 
 /**
  * Per-window labels from per-sample labels over the resampled series: the label of the
  * majority of the window's samples (ties: the lower label index).
  */
-export function windowLabels(w: Windows, sampleLabels: Int32Array | readonly number[], classCount: number): Int32Array {
+export function windowLabels(w: WindowIndex, sampleLabels: Int32Array | readonly number[], classCount: number): Int32Array {
   const out = new Int32Array(w.count);
   const counts = new Int32Array(classCount);
   for (let k = 0; k < w.count; k++) {
@@ -191,5 +131,42 @@ export function activeSpanLabels(r: Resampled, ranges: readonly (readonly [numbe
     }
     if (first >= 0) labels.fill(exerciseLabel, first, lastI + 1);
   }
+  return labels;
+}
+
+/** Options of {@link burstSpanLabels}. */
+export interface BurstSpanOptions {
+  /** Motion activity above this is movement, rad/s. Default 0.1. */
+  readonly thresholdRadS?: number;
+  /** Movement bursts closer than this merge into one set (a rep's 5-s hold and the pause after it), s. Default 8. */
+  readonly mergeGapS?: number;
+  /** A merged run shorter than this is a fidget, not a set, s. Default 6. */
+  readonly minSetS?: number;
+}
+
+/**
+ * Per-sample labels from the movement itself, for recordings without hand labels: bursts of
+ * motion (activity above `thresholdRadS`) closer than `mergeGapS` form one set — the exercise,
+ * holds and pauses between reps included — and runs shorter than `minSetS` (repositioning,
+ * a fidget before a set starts) stay idle, like everything outside the sets. No set times are
+ * assumed, so a set that starts early or a fidget near a set boundary does not turn a whole
+ * idle stretch into exercise.
+ */
+export function burstSpanLabels(r: Resampled, exerciseLabel: number, idleLabel: number, options: BurstSpanOptions = {}): Int32Array {
+  const threshold = options.thresholdRadS ?? 0.1;
+  const gap = Math.round((options.mergeGapS ?? 8) * r.rateHz), minLen = Math.round((options.minSetS ?? 6) * r.rateHz);
+  const act = motionActivity(r);
+  const labels = new Int32Array(r.n).fill(idleLabel);
+  let start = -1, last = -1;
+  const close = () => {
+    if (start >= 0 && last + 1 - start >= minLen) labels.fill(exerciseLabel, start, last + 1);
+  };
+  for (let i = 0; i < r.n; i++) {
+    if (act[i]! <= threshold) continue;
+    if (start >= 0 && i - last > gap) { close(); start = -1; }
+    if (start < 0) start = i;
+    last = i;
+  }
+  close();
   return labels;
 }

@@ -23,3 +23,4 @@ export { RecordingStoreError, type StoredRecordingFile } from './storeErrors';
 export * from './indexedDbSink';
 export * from './opfsSink';
 export * from './batch';
+// labelExercise (the live recogniser operator) is exported from kinemetry/ml, with the recogniser.

@@ -45,6 +45,13 @@ export interface ReportTemplate {
   readonly reps: readonly { readonly startS: number; readonly endS: number; readonly label: string }[];
 }
 
+/** A set's exercise as recognised (kinemetry/ml): `exercise` null when the recogniser saw only idle. */
+export interface SetExercise {
+  readonly set: number;
+  readonly exercise: string | null;
+  readonly confidence: number;
+}
+
 export interface AnalysisReport {
   readonly title: string;
   /** E.g. 'kinemetry 0.1.0'. */
@@ -59,6 +66,8 @@ export interface AnalysisReport {
   /** ROM summary of the whole signal (min, max, range, time at end range, % of normal). */
   readonly rom?: RomSummary;
   readonly template?: ReportTemplate;
+  /** Each set's exercise by the learned recogniser, when no exercise was given (`set` as in session.sets). */
+  readonly setExercises?: readonly SetExercise[];
   /** Human-readable remarks about the analysis itself (e.g. 'no movement found'). */
   readonly notes: readonly string[];
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from './run';
 
@@ -30,5 +33,43 @@ describe('kinemetry classify', () => {
   it('no recording is a usage error', async () => {
     const r = await run('classify');
     expect(r.code).toBe(2);
+  });
+});
+
+describe('kinemetry analyze: sets labelled by the recogniser when no exercise is given', () => {
+  // The e6 fixture without its '# exercise:' line, so nothing names the exercise.
+  const UNNAMED = join(mkdtempSync(join(tmpdir(), 'kinemetry-classify-')), 's1-e6-unnamed.csv');
+  writeFileSync(UNNAMED, readFileSync(UCI, 'utf8').split('\n').filter((l) => !l.startsWith('# exercise:')).join('\n'));
+  it('a recording that names its exercise is not relabelled', async () => {
+    const j = JSON.parse((await run('analyze', UCI, '--json')).stdout);
+    expect(j.exercise).toMatch(/elbow flexion/);
+    expect(j.setExercises).toBeUndefined();
+  });
+  it('--json carries setExercises (one per set, the shipped model says e6) and a note', async () => {
+    const r = await run('analyze', UNNAMED, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.exercise).toBeUndefined();
+    expect(j.session.sets.length).toBeGreaterThan(0);
+    expect(j.setExercises).toHaveLength(j.session.sets.length);
+    for (const s of j.setExercises) {
+      expect(s.exercise).toBe('e6-elbow-flexion');
+      expect(s.confidence).toBeGreaterThan(0.5);
+    }
+    expect(j.notes.some((n: string) => /sets labelled by the recogniser/.test(n))).toBe(true);
+  });
+  it('the text table gets an exercise column; --no-classify leaves it out', async () => {
+    const on = await run('analyze', UNNAMED);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toMatch(/\bexercise\b/);
+    expect(on.stdout).toMatch(/e6-elbow-flexion \d\.\d\d/);
+    const off = await run('analyze', UNNAMED, '--no-classify', '--json');
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout).setExercises).toBeUndefined();
+  });
+  it('a bad --model is a data error naming it', async () => {
+    const r = await run('analyze', UNNAMED, '--model', 'no/such/model');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--model no\/such\/model/);
   });
 });
