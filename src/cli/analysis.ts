@@ -23,6 +23,7 @@ import type { AnalysisReport, ReportSensor, SetExercise } from '../report/model'
 import { countRepsOffline } from '../reps/offline';
 import { dominantRotationSignal } from '../reps/dominantRotation';
 import { requireInertial } from '../samples/block';
+import { loadCliModel } from './classify';
 import type { MovementSignal, Rep } from '../reps/rep';
 import type { SampleBlock } from '../samples/block';
 import { estimateRateHz } from '../samples/rate';
@@ -296,14 +297,7 @@ function exerciseOf(recs: readonly SessionRecording[]): string | undefined {
  * the non-idle class whose segments overlap it longest, with their overlap-weighted confidence.
  */
 export async function recogniseSets(block: SampleBlock, sets: SessionSummary['sets'], modelDir: string): Promise<{ setExercises: SetExercise[]; exercise: string | null; confidence: number }> {
-  const ml = await import('../ml/node');
-  ml.quietTfjs();
-  let model;
-  try {
-    model = await ml.loadExerciseModel(modelDir);
-  } catch (e) {
-    throw new JointDataError(`--model ${modelDir}: ${(e as Error).message}`);
-  }
+  const { ml, model } = await loadCliModel(modelDir);
   try {
     const c = ml.classifyRecording(model, block);
     const setExercises = sets.map((set) => {

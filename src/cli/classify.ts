@@ -21,6 +21,20 @@ export function defaultModelDir(): string {
   return cands.find((c) => existsSync(join(c, 'model.json'))) ?? cands[1]!;
 }
 
+/**
+ * The recogniser module (tfjs imported only now) and the model in `modelDir`; a model that
+ * cannot be read is a JointDataError naming the option.
+ */
+export async function loadCliModel(modelDir: string) {
+  const ml = await import('../ml/node');
+  ml.quietTfjs();
+  try {
+    return { ml, model: await ml.loadExerciseModel(modelDir) };
+  } catch (e) {
+    throw new JointDataError(`--model ${modelDir}: ${(e as Error).message}`);
+  }
+}
+
 async function run(ctx: CommandContext): Promise<number> {
   const { common, values, positionals, io } = ctx;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no recording given (a file, or a session directory with --sensor)' : `one recording at a time, got ${positionals.length}`);
@@ -29,14 +43,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const session = await readSession(path, readerOptions(common));
   const { sensor, block } = await readOneSensor(session.recordings, common.sensor, path, 2);
   const n = block.tS.length;
-  const ml = await import('../ml/node');
-  ml.quietTfjs();
-  let model;
-  try {
-    model = await ml.loadExerciseModel(modelDir);
-  } catch (e) {
-    throw new JointDataError(`--model ${modelDir}: ${(e as Error).message}`);
-  }
+  const { ml, model } = await loadCliModel(modelDir);
   const c = ml.classifyRecording(model, block);
   if (common.json) {
     const json = { recording: path, sensor, model: modelDir, exercise: c.exercise, confidence: c.confidence, windows: c.windows, activeWindows: c.activeWindows, segments: c.segments };
