@@ -288,6 +288,7 @@ try {
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]');
   await emulatedMovesense(bleContext, page);
+  await emulatedTwoSensors(bleContext, page);
 } catch (e) {
   console.error(e);
   failures++;
@@ -368,6 +369,107 @@ async function emulatedMovesense(context, page) {
     await page.click('#stop');
     for (let i = 0; i < 25 && writes.length < 3; i++) await page.waitForTimeout(200);
     check(writes[2] === '0263', `Stop writes the unsubscribe 02 63 (${writes[2]})`);
+  } finally {
+    await bt.send('BluetoothEmulation.disable').catch(() => {});
+    await pageCdp.detach().catch(() => {});
+    await bt.detach().catch(() => {});
+  }
+}
+
+/**
+ * Section 9: the two-sensor knee live: two emulated Movesense (distinct addresses), the thigh
+ * chosen in the first chooser, the shank in the second (one click each, by keyboard), both
+ * started with HELLO + subscribe, both listed as connected; both silent → "signal lost" for
+ * each; the shank's link dropped → only the shank shows it; Stop unsubscribes both.
+ */
+async function emulatedTwoSensors(context, page) {
+  const MS = { service: '34802252-7185-4d5d-b431-630e7050e8f0', write: '34800001-7185-4d5d-b431-630e7050e8f0', notify: '34800002-7185-4d5d-b431-630e7050e8f0' };
+  const CCCD = '00002902-0000-1000-8000-00805f9b34fb';
+  const devs = { thigh: { address: '0C:8C:DC:00:00:11', name: 'Movesense 000000000011' }, shank: { address: '0C:8C:DC:00:00:12', name: 'Movesense 000000000012' } };
+  const bt = await context.browser().newBrowserCDPSession();
+  const pageCdp = await context.newCDPSession(page);
+  const writes = { thigh: [], shank: [] };
+  /** characteristicId of each device's write characteristic → segment. */
+  const writer = new Map();
+  const answered = new Set();
+  let want = 'thigh';
+  bt.on('BluetoothEmulation.gattOperationReceived', (e) => {
+    void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch(() => {});
+  });
+  bt.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
+    if (e.type === 'write' && writer.has(e.characteristicId)) writes[writer.get(e.characteristicId)].push(Buffer.from(e.data, 'base64').toString('hex'));
+    void bt.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId: e.characteristicId, type: e.type, code: 0 }).catch(() => {});
+  });
+  bt.on('BluetoothEmulation.descriptorOperationReceived', (e) => {
+    void bt.send('BluetoothEmulation.simulateDescriptorOperationResponse', { descriptorId: e.descriptorId, type: e.type, code: 0 }).catch(() => {});
+  });
+  const prompted = [];
+  pageCdp.on('DeviceAccess.deviceRequestPrompted', (e) => {
+    if (process.env.E2E_DEBUG) console.log('prompt', JSON.stringify(e));
+    // Pick the sensor this step is for (the chooser lists devices by address), once per prompt, when listed.
+    const d = e.devices.find((x) => x.id === devs[want].address);
+    if (d && !answered.has(e.id)) {
+      answered.add(e.id);
+      prompted.push(`${want}: ${d.id}`);
+      void pageCdp.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: d.id }).catch(() => {});
+    }
+  });
+  await bt.send('BluetoothEmulation.enable', { state: 'powered-on', leSupported: true });
+  try {
+    for (const [seg, { address, name }] of Object.entries(devs)) {
+      await bt.send('BluetoothEmulation.simulatePreconnectedPeripheral', { address, name, manufacturerData: [], knownServiceUuids: [MS.service] });
+      const { serviceId } = await bt.send('BluetoothEmulation.addService', { address, serviceUuid: MS.service });
+      const { characteristicId: writeId } = await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.write, properties: { write: true, writeWithoutResponse: true } });
+      writer.set(writeId, seg);
+      const { characteristicId: notifyId } = await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.notify, properties: { notify: true } });
+      await bt.send('BluetoothEmulation.addDescriptor', { characteristicId: notifyId, descriptorUuid: CCCD });
+    }
+    await pageCdp.send('DeviceAccess.enable');
+    await page.selectOption('#preset', 'knee-flexion-2s');
+    await page.selectOption('#driver', 'movesense');
+    const label1 = (await page.textContent('#connect')).trim();
+    check(label1 === 'Connect thigh sensor', `two-sensor preset: the Connect button says "${label1}"`);
+    // Step 1, by keyboard: the thigh sensor.
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 }).catch(async (e) => { console.log('status:', await page.textContent('#status'), 'prompts:', prompted); throw e; });
+    const label2 = (await page.textContent('#connect')).trim();
+    const status1 = await page.textContent('#status');
+    check(label2 === 'Connect shank sensor' && status1.includes(devs.thigh.name) && writes.thigh.length === 0, `thigh chosen (${devs.thigh.name}), nothing started yet; the button now says "${label2}"; status "${status1}"`);
+    // Step 2: the shank sensor; both start.
+    want = 'shank';
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    const hello = '0001';
+    const subscribe = Buffer.concat([Buffer.from([0x01, 0x63]), Buffer.from('/Meas/IMU6/104')]).toString('hex');
+    for (let i = 0; i < 75 && (writes.thigh.length < 2 || writes.shank.length < 2); i++) await page.waitForTimeout(200);
+    check(prompted.length === 2, `two choosers, one per sensor (${prompted.join(' | ')})`);
+    for (const seg of ['thigh', 'shank']) check(writes[seg][0] === hello && writes[seg][1] === subscribe, `${seg} (${devs[seg].address}): start commands ${writes[seg].slice(0, 2).join(' | ')} = HELLO ${hello} | 01 63 "/Meas/IMU6/104"`);
+    await page.waitForFunction(() => document.querySelectorAll('#sensors li[data-link="connected"]').length === 2, null, { timeout: 5000 }).catch(() => {});
+    const lines = await page.locator('#sensors li').allTextContents();
+    const connected = await page.locator('#sensors li[data-link="connected"]').count();
+    check(connected === 2 && lines[0].startsWith(`Thigh sensor: ${devs.thigh.name}, connected`) && lines[1].startsWith(`Shank sensor: ${devs.shank.name}, connected`), `status lists both sensors connected: ${lines.join(' / ')}`);
+    const status2 = await page.textContent('#status');
+    check(/^Live thigh \+ shank \(movesense\): waiting for the still neutral pose/.test(status2), `page status: "${status2}"`);
+    // Neither sends a sample: after 1.5 s each one shows "signal lost", named.
+    await page.waitForFunction(() => document.querySelectorAll('#warnings li[data-warning="signal-lost"]').length === 2, null, { timeout: 5000 }).catch(() => {});
+    const lost = await page.locator('#warnings li[data-warning="signal-lost"]').allTextContents();
+    const lostLines = await page.locator('#sensors li[data-signal="lost"]').count();
+    check(lost.length === 2 && /^Signal lost from the thigh sensor: no data for \d/.test(lost[0]) && /^Signal lost from the shank sensor/.test(lost[1]) && lostLines === 2, `both silent: ${lost.join(' / ')}`);
+    // The shank's link drops: the shank line says so, the thigh stays connected.
+    await bt.send('BluetoothEmulation.simulateGATTDisconnection', { address: devs.shank.address });
+    const dropped = await page.waitForSelector('#sensors li[data-sensor="shank"]:is([data-link="disconnected"], [data-link="reconnecting"])', { timeout: 5000 }).then((e) => e.textContent()).catch(() => null);
+    const thighLink = await page.getAttribute('#sensors li[data-sensor="thigh"]', 'data-link');
+    check(dropped !== null && thighLink === 'connected', `shank link dropped: "${dropped}"; thigh still ${thighLink}`);
+    // Stop: both sensors are unsubscribed (02 63) and listed as stopped.
+    const before = { thigh: writes.thigh.length, shank: writes.shank.length };
+    for (let i = 0; i < 25 && !writes.shank.slice(2).includes(subscribe); i++) await page.waitForTimeout(200); // let the shank reconnect first
+    await page.click('#stop');
+    for (let i = 0; i < 25 && !(writes.thigh.includes('0263') && writes.shank.includes('0263')); i++) await page.waitForTimeout(200);
+    const stopped = await page.locator('#sensors li[data-link="stopped"]').count();
+    check(writes.thigh.slice(before.thigh).includes('0263') && writes.shank.includes('0263') && stopped === 2, `Stop unsubscribes both (thigh ${writes.thigh.slice(2).join(' ')}, shank ${writes.shank.slice(2).join(' ')}), both listed as stopped`);
+    const label3 = (await page.textContent('#connect')).trim();
+    check(label3 === 'Connect thigh sensor', `after Stop the button starts again with the thigh ("${label3}")`);
   } finally {
     await bt.send('BluetoothEmulation.disable').catch(() => {});
   }
