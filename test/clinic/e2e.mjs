@@ -394,9 +394,11 @@ async function emulatedTwoSensors(context, page) {
   const answered = new Set();
   let want = 'thigh';
   bt.on('BluetoothEmulation.gattOperationReceived', (e) => {
-    void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch(() => {});
+    if (process.env.E2E_DEBUG) console.log('ble2 gatt', e.address, e.type, Date.now() % 100000);
+    void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch((x) => { if (process.env.E2E_DEBUG) console.log('gatt resp err', String(x)); });
   });
   bt.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
+    if (process.env.E2E_DEBUG) console.log('ble2 char', writer.get(e.characteristicId) ?? e.characteristicId, e.type, Date.now() % 100000);
     if (e.type === 'write' && writer.has(e.characteristicId)) writes[writer.get(e.characteristicId)].push(Buffer.from(e.data, 'base64').toString('hex'));
     void bt.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId: e.characteristicId, type: e.type, code: 0 }).catch(() => {});
   });
@@ -429,23 +431,31 @@ async function emulatedTwoSensors(context, page) {
     await page.selectOption('#driver', 'movesense');
     const label1 = (await page.textContent('#connect')).trim();
     check(label1 === 'Connect thigh sensor', `two-sensor preset: the Connect button says "${label1}"`);
-    // Step 1, by keyboard: the thigh sensor.
-    await page.focus('#connect');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 }).catch(async (e) => { console.log('status:', await page.textContent('#status'), 'prompts:', prompted); throw e; });
-    const label2 = (await page.textContent('#connect')).trim();
-    const status1 = await page.textContent('#status');
-    check(label2 === 'Connect shank sensor' && status1.includes(devs.thigh.name) && writes.thigh.length === 0, `thigh chosen (${devs.thigh.name}), nothing started yet; the button now says "${label2}"; status "${status1}"`);
-    // Step 2: the shank sensor; both start.
-    want = 'shank';
-    await page.focus('#connect');
-    await page.keyboard.press('Enter');
     const hello = '0001';
     const subscribe = Buffer.concat([Buffer.from([0x01, 0x63]), Buffer.from('/Meas/IMU6/104')]).toString('hex');
-    for (let i = 0; i < 75 && (writes.thigh.length < 2 || writes.shank.length < 2); i++) await page.waitForTimeout(200);
+    /** Thigh then shank, one keyboard press on Connect each; resolves once both are started. */
+    async function connectBoth(round) {
+      want = 'thigh';
+      const w0 = { thigh: writes.thigh.length, shank: writes.shank.length };
+      await page.focus('#connect');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 });
+      if (round === 1) {
+        const label2 = (await page.textContent('#connect')).trim();
+        const status1 = await page.textContent('#status');
+        check(label2 === 'Connect shank sensor' && status1.includes(devs.thigh.name) && writes.thigh.length === 0, `thigh chosen (${devs.thigh.name}), nothing started yet; the button now says "${label2}"; status "${status1}"`);
+      }
+      want = 'shank';
+      await page.focus('#connect');
+      await page.keyboard.press('Enter');
+      for (let i = 0; i < 75 && (writes.thigh.length < w0.thigh + 2 || writes.shank.length < w0.shank + 2); i++) await page.waitForTimeout(200);
+      await page.waitForFunction(() => document.querySelectorAll('#sensors li[data-link="connected"]').length === 2, null, { timeout: 5000 }).catch(() => {});
+      return w0;
+    }
+    // Round 1: both connected, both silent, Stop.
+    await connectBoth(1);
     check(prompted.length === 2, `two choosers, one per sensor (${prompted.join(' | ')})`);
     for (const seg of ['thigh', 'shank']) check(writes[seg][0] === hello && writes[seg][1] === subscribe, `${seg} (${devs[seg].address}): start commands ${writes[seg].slice(0, 2).join(' | ')} = HELLO ${hello} | 01 63 "/Meas/IMU6/104"`);
-    await page.waitForFunction(() => document.querySelectorAll('#sensors li[data-link="connected"]').length === 2, null, { timeout: 5000 }).catch(() => {});
     const lines = await page.locator('#sensors li').allTextContents();
     const connected = await page.locator('#sensors li[data-link="connected"]').count();
     check(connected === 2 && lines[0].startsWith(`Thigh sensor: ${devs.thigh.name}, connected`) && lines[1].startsWith(`Shank sensor: ${devs.shank.name}, connected`), `status lists both sensors connected: ${lines.join(' / ')}`);
@@ -456,20 +466,25 @@ async function emulatedTwoSensors(context, page) {
     const lost = await page.locator('#warnings li[data-warning="signal-lost"]').allTextContents();
     const lostLines = await page.locator('#sensors li[data-signal="lost"]').count();
     check(lost.length === 2 && /^Signal lost from the thigh sensor: no data for \d/.test(lost[0]) && /^Signal lost from the shank sensor/.test(lost[1]) && lostLines === 2, `both silent: ${lost.join(' / ')}`);
-    // The shank's link drops: the shank line says so, the thigh stays connected.
+    await page.click('#stop');
+    for (let i = 0; i < 25 && !(writes.thigh.includes('0263') && writes.shank.includes('0263')); i++) await page.waitForTimeout(200);
+    const stopped = await page.locator('#sensors li[data-link="stopped"]').count();
+    check(writes.thigh[2] === '0263' && writes.shank[2] === '0263' && stopped === 2, `Stop unsubscribes both (thigh ${writes.thigh[2]}, shank ${writes.shank[2]}: 02 63), both listed as stopped`);
+    const label3 = (await page.textContent('#connect')).trim();
+    check(label3 === 'Connect thigh sensor', `after Stop the button starts again with the thigh ("${label3}")`);
+    // Round 2: connect both again, then the shank's link drops: only the shank line shows it.
+    const w0 = await connectBoth(2);
+    check(writes.thigh[w0.thigh + 1] === subscribe && writes.shank[w0.shank + 1] === subscribe, `connected again: both subscribed (${prompted.length} choosers in all)`);
+    if (process.env.E2E_DEBUG) console.log('disconnect shank', Date.now() % 100000);
     await bt.send('BluetoothEmulation.simulateGATTDisconnection', { address: devs.shank.address });
     const dropped = await page.waitForSelector('#sensors li[data-sensor="shank"]:is([data-link="disconnected"], [data-link="reconnecting"])', { timeout: 5000 }).then((e) => e.textContent()).catch(() => null);
     const thighLink = await page.getAttribute('#sensors li[data-sensor="thigh"]', 'data-link');
     check(dropped !== null && thighLink === 'connected', `shank link dropped: "${dropped}"; thigh still ${thighLink}`);
-    // Stop: both sensors are unsubscribed (02 63) and listed as stopped.
-    const before = { thigh: writes.thigh.length, shank: writes.shank.length };
-    for (let i = 0; i < 25 && !writes.shank.slice(2).includes(subscribe); i++) await page.waitForTimeout(200); // let the shank reconnect first
     await page.click('#stop');
-    for (let i = 0; i < 25 && !(writes.thigh.includes('0263') && writes.shank.includes('0263')); i++) await page.waitForTimeout(200);
-    const stopped = await page.locator('#sensors li[data-link="stopped"]').count();
-    check(writes.thigh.slice(before.thigh).includes('0263') && writes.shank.includes('0263') && stopped === 2, `Stop unsubscribes both (thigh ${writes.thigh.slice(2).join(' ')}, shank ${writes.shank.slice(2).join(' ')}), both listed as stopped`);
-    const label3 = (await page.textContent('#connect')).trim();
-    check(label3 === 'Connect thigh sensor', `after Stop the button starts again with the thigh ("${label3}")`);
+    const w1 = writes.thigh.length;
+    for (let i = 0; i < 25 && !writes.thigh.slice(w0.thigh).includes('0263'); i++) await page.waitForTimeout(200);
+    const stopped2 = await page.locator('#sensors li[data-link="stopped"]').count();
+    check(writes.thigh.slice(w0.thigh).includes('0263') && stopped2 === 2, `Stop after the drop: thigh unsubscribed (${writes.thigh.slice(w1 - 1).join(' ')}), both listed as stopped`);
   } finally {
     await bt.send('BluetoothEmulation.disable').catch(() => {});
   }
