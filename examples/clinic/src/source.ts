@@ -9,6 +9,7 @@ import { MovesenseDriver, PolarPmdDriver, browserTransport, fromSensor } from '.
 import { fromRecording } from '../../../src/formats';
 import type { SampleBlock, SensorEvent, Vqf } from '../../../src/index';
 import type { BleDeviceLike, BleDriver, BluetoothLike } from '../../../src/ble';
+import { inTimeOrder } from './timeOrder';
 
 /** The orientation filter's magnetic-disturbance flag right after each fused block (blocks are paced later, when the filter has moved on). */
 const magFlags = new WeakMap<SampleBlock, boolean>();
@@ -132,7 +133,7 @@ export function chooseSensor(driver: DriverName): Promise<BleDeviceLike> {
 /**
  * Several chosen sensors streaming at once, on one session clock (each stream maps its
  * sensor's times onto it with the drift estimated online), merged and fused: the same blocks,
- * by `sensorId`, as a multi-file replay. Unsubscribing stops and disconnects every sensor.
+ * by `sensorId`, in time order across sensors (`inTimeOrder`), as a multi-file replay. Unsubscribing stops and disconnects every sensor.
  */
 export function liveSensors(sensors: readonly ChosenSensor[], onEvent: (sensorId: string, e: Exclude<SensorEvent, { type: 'block' }>) => void): Observable<SampleBlock> {
   return defer(() => {
@@ -140,5 +141,5 @@ export function liveSensors(sensors: readonly ChosenSensor[], onEvent: (sensorId
     const nowS = (): number => (performance.now() - t0Ms) / 1000;
     const t = transport();
     return merge(...sensors.map((s) => fromSensor(t, driverFor(s.driver, s.sensorId), { device: s.device, nowS, reconnect: RECONNECT, onEvent: (e) => onEvent(s.sensorId, e) })));
-  }).pipe(fuse());
+  }).pipe(inTimeOrder(sensors.map((s) => s.sensorId)), fuse());
 }
