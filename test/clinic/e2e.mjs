@@ -17,6 +17,10 @@
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
 //    `01 63 "/Meas/IMU6/104"`; the silent sensor raises "signal lost"; Stop writes `02 63`.
+// 9. the two-sensor knee live: two emulated Movesense (distinct addresses); Connect (by keyboard)
+//    opens a chooser for the thigh, then, relabelled, one for the shank; both get HELLO and the
+//    IMU6 subscribe, both are listed as connected, each silent one is "signal lost" by name;
+//    Stop writes `02 63` to both; a dropped shank link shows on the shank only.
 // Also: layout at 1280×800 and 820×1180 (controls and live angle on screen, no sideways
 // scroll); warnings on a recording with injected faults (signal lost, sensor slipped, magnetic
 // disturbance in #warnings); the two-sensor knee (functional calibration) within 2° of the
@@ -272,31 +276,33 @@ try {
   failures++;
 } finally {
   await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
-// Section 7 in its own browser (no service worker: a fresh profile with workers blocked).
-const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
-const bleContext = await chromium.launchPersistentContext(bleDir, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  serviceWorkers: 'block',
-  viewport: { width: 1280, height: 800 },
-  args: CHROMIUM_ARGS,
-});
-try {
-  const page = bleContext.pages()[0] ?? (await bleContext.newPage());
-  await page.goto(`${origin}/`, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-ready="1"]');
-  await emulatedMovesense(bleContext, page);
-  await emulatedTwoSensors(bleContext, page);
-} catch (e) {
-  console.error(e);
-  failures++;
-} finally {
-  await bleContext.close();
-  closeServer();
-  rmSync(bleDir, { recursive: true, force: true });
+// Sections 7 and 9, each in its own browser (no service worker: a fresh profile with workers
+// blocked; one emulation session per browser, as a page left from one can be closed by the next).
+for (const section of [emulatedMovesense, emulatedTwoSensors]) {
+  const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
+  const bleContext = await chromium.launchPersistentContext(bleDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    serviceWorkers: 'block',
+    viewport: { width: 1280, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = bleContext.pages()[0] ?? (await bleContext.newPage());
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="1"]');
+    await section(bleContext, page);
+  } catch (e) {
+    console.error(e);
+    failures++;
+  } finally {
+    await bleContext.close();
+    rmSync(bleDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); // retries: Chromium may still be writing its cache just after close
+  }
 }
+closeServer();
 if (process.env.E2E_SHOTS) console.log(`e2e: screenshots in ${shots}`);
 else rmSync(shots, { recursive: true, force: true }); // a temporary folder: nothing left behind
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
@@ -459,6 +465,7 @@ async function emulatedTwoSensors(context, page) {
     const lines = await page.locator('#sensors li').allTextContents();
     const connected = await page.locator('#sensors li[data-link="connected"]').count();
     check(connected === 2 && lines[0].startsWith(`Thigh sensor: ${devs.thigh.name}, connected`) && lines[1].startsWith(`Shank sensor: ${devs.shank.name}, connected`), `status lists both sensors connected: ${lines.join(' / ')}`);
+    await page.screenshot({ path: join(shots, 'clinic-two-sensors-1280.png') });
     const status2 = await page.textContent('#status');
     check(/^Live thigh \+ shank \(movesense\): waiting for the still neutral pose/.test(status2), `page status: "${status2}"`);
     // Neither sends a sample: after 1.5 s each one shows "signal lost", named.
