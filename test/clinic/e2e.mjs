@@ -492,6 +492,25 @@ async function emulatedTwoSensors(context, page) {
     for (let i = 0; i < 25 && !writes.thigh.slice(w0.thigh).includes('0263'); i++) await page.waitForTimeout(200);
     const stopped2 = await page.locator('#sensors li[data-link="stopped"]').count();
     check(writes.thigh.slice(w0.thigh).includes('0263') && stopped2 === 2, `Stop after the drop: thigh unsubscribed (${writes.thigh.slice(w1 - 1).join(' ')}), both listed as stopped`);
+    // The same sensor chosen twice is refused; Stop cancels a half-made choice, nothing is started.
+    const w2 = { thigh: writes.thigh.length, shank: writes.shank.length };
+    want = 'thigh';
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 });
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /already the thigh sensor/.test(document.getElementById('status').textContent), null, { timeout: 10_000 }).catch(() => {});
+    const twice = await page.textContent('#status');
+    const label4 = (await page.textContent('#connect')).trim();
+    check(/already the thigh sensor: choose the other one for the shank/.test(twice) && label4 === 'Connect shank sensor', `same sensor twice: "${twice}", still asking for the shank`);
+    await page.focus('#stop');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    const cancelled = await page.textContent('#status');
+    const label5 = (await page.textContent('#connect')).trim();
+    const idle = writes.thigh.length === w2.thigh && writes.shank.length === w2.shank;
+    check(cancelled === 'Sensor choice cancelled.' && label5 === 'Connect thigh sensor' && idle && (await page.isDisabled('#stop')), `Stop (keyboard) cancels the choice: "${cancelled}", button "${label5}", nothing written`);
   } finally {
     await bt.send('BluetoothEmulation.disable').catch(() => {});
   }
