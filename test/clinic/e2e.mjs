@@ -17,6 +17,10 @@
 // 7. an emulated Movesense (DevTools BluetoothEmulation + DeviceAccess) connects through the
 //    Connect button: the driver subscribes to notifications and writes HELLO `00 01` and
 //    `01 63 "/Meas/IMU6/104"`; the silent sensor raises "signal lost"; Stop writes `02 63`.
+// 9. the two-sensor knee live: two emulated Movesense (distinct addresses); Connect (by keyboard)
+//    opens a chooser for the thigh, then, relabelled, one for the shank; both get HELLO and the
+//    IMU6 subscribe, both are listed as connected, each silent one is "signal lost" by name;
+//    Stop writes `02 63` to both; a dropped shank link shows on the shank only.
 // Also: layout at 1280×800 and 820×1180 (controls and live angle on screen, no sideways
 // scroll); warnings on a recording with injected faults (signal lost, sensor slipped, magnetic
 // disturbance in #warnings); the two-sensor knee (functional calibration) within 2° of the
@@ -272,30 +276,33 @@ try {
   failures++;
 } finally {
   await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
-// Section 7 in its own browser (no service worker: a fresh profile with workers blocked).
-const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
-const bleContext = await chromium.launchPersistentContext(bleDir, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  serviceWorkers: 'block',
-  viewport: { width: 1280, height: 800 },
-  args: CHROMIUM_ARGS,
-});
-try {
-  const page = bleContext.pages()[0] ?? (await bleContext.newPage());
-  await page.goto(`${origin}/`, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-ready="1"]');
-  await emulatedMovesense(bleContext, page);
-} catch (e) {
-  console.error(e);
-  failures++;
-} finally {
-  await bleContext.close();
-  closeServer();
-  rmSync(bleDir, { recursive: true, force: true });
+// Sections 7 and 9, each in its own browser (no service worker: a fresh profile with workers
+// blocked; one emulation session per browser, as a page left from one can be closed by the next).
+for (const section of [emulatedMovesense, emulatedTwoSensors]) {
+  const bleDir = mkdtempSync(join(tmpdir(), 'kinemetry-clinic-ble-'));
+  const bleContext = await chromium.launchPersistentContext(bleDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    serviceWorkers: 'block',
+    viewport: { width: 1280, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = bleContext.pages()[0] ?? (await bleContext.newPage());
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="1"]');
+    await section(bleContext, page);
+  } catch (e) {
+    console.error(e);
+    failures++;
+  } finally {
+    await bleContext.close();
+    rmSync(bleDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); // retries: Chromium may still be writing its cache just after close
+  }
 }
+closeServer();
 if (process.env.E2E_SHOTS) console.log(`e2e: screenshots in ${shots}`);
 else rmSync(shots, { recursive: true, force: true }); // a temporary folder: nothing left behind
 console.log(failures ? `e2e: ${failures} failure(s)` : 'e2e: all passed');
@@ -368,6 +375,142 @@ async function emulatedMovesense(context, page) {
     await page.click('#stop');
     for (let i = 0; i < 25 && writes.length < 3; i++) await page.waitForTimeout(200);
     check(writes[2] === '0263', `Stop writes the unsubscribe 02 63 (${writes[2]})`);
+  } finally {
+    await bt.send('BluetoothEmulation.disable').catch(() => {});
+    await pageCdp.detach().catch(() => {});
+    await bt.detach().catch(() => {});
+  }
+}
+
+/**
+ * Section 9: the two-sensor knee live: two emulated Movesense (distinct addresses), the thigh
+ * chosen in the first chooser, the shank in the second (one click each, by keyboard), both
+ * started with HELLO + subscribe, both listed as connected; both silent → "signal lost" for
+ * each; the shank's link dropped → only the shank shows it; Stop unsubscribes both.
+ */
+async function emulatedTwoSensors(context, page) {
+  const MS = { service: '34802252-7185-4d5d-b431-630e7050e8f0', write: '34800001-7185-4d5d-b431-630e7050e8f0', notify: '34800002-7185-4d5d-b431-630e7050e8f0' };
+  const CCCD = '00002902-0000-1000-8000-00805f9b34fb';
+  const devs = { thigh: { address: '0C:8C:DC:00:00:11', name: 'Movesense 000000000011' }, shank: { address: '0C:8C:DC:00:00:12', name: 'Movesense 000000000012' } };
+  const bt = await context.browser().newBrowserCDPSession();
+  const pageCdp = await context.newCDPSession(page);
+  const writes = { thigh: [], shank: [] };
+  /** characteristicId of each device's write characteristic → segment. */
+  const writer = new Map();
+  const answered = new Set();
+  let want = 'thigh';
+  bt.on('BluetoothEmulation.gattOperationReceived', (e) => {
+    if (process.env.E2E_DEBUG) console.log('ble2 gatt', e.address, e.type, Date.now() % 100000);
+    void bt.send('BluetoothEmulation.simulateGATTOperationResponse', { address: e.address, type: e.type, code: 0 }).catch((x) => { if (process.env.E2E_DEBUG) console.log('gatt resp err', String(x)); });
+  });
+  bt.on('BluetoothEmulation.characteristicOperationReceived', (e) => {
+    if (process.env.E2E_DEBUG) console.log('ble2 char', writer.get(e.characteristicId) ?? e.characteristicId, e.type, Date.now() % 100000);
+    if (e.type === 'write' && writer.has(e.characteristicId)) writes[writer.get(e.characteristicId)].push(Buffer.from(e.data, 'base64').toString('hex'));
+    void bt.send('BluetoothEmulation.simulateCharacteristicOperationResponse', { characteristicId: e.characteristicId, type: e.type, code: 0 }).catch(() => {});
+  });
+  bt.on('BluetoothEmulation.descriptorOperationReceived', (e) => {
+    void bt.send('BluetoothEmulation.simulateDescriptorOperationResponse', { descriptorId: e.descriptorId, type: e.type, code: 0 }).catch(() => {});
+  });
+  const prompted = [];
+  pageCdp.on('DeviceAccess.deviceRequestPrompted', (e) => {
+    if (process.env.E2E_DEBUG) console.log('prompt', JSON.stringify(e));
+    // Pick the sensor this step is for (the chooser lists devices by address), once per prompt, when listed.
+    const d = e.devices.find((x) => x.id === devs[want].address);
+    if (d && !answered.has(e.id)) {
+      answered.add(e.id);
+      prompted.push(`${want}: ${d.id}`);
+      void pageCdp.send('DeviceAccess.selectPrompt', { id: e.id, deviceId: d.id }).catch(() => {});
+    }
+  });
+  await bt.send('BluetoothEmulation.enable', { state: 'powered-on', leSupported: true });
+  try {
+    for (const [seg, { address, name }] of Object.entries(devs)) {
+      await bt.send('BluetoothEmulation.simulatePreconnectedPeripheral', { address, name, manufacturerData: [], knownServiceUuids: [MS.service] });
+      const { serviceId } = await bt.send('BluetoothEmulation.addService', { address, serviceUuid: MS.service });
+      const { characteristicId: writeId } = await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.write, properties: { write: true, writeWithoutResponse: true } });
+      writer.set(writeId, seg);
+      const { characteristicId: notifyId } = await bt.send('BluetoothEmulation.addCharacteristic', { serviceId, characteristicUuid: MS.notify, properties: { notify: true } });
+      await bt.send('BluetoothEmulation.addDescriptor', { characteristicId: notifyId, descriptorUuid: CCCD });
+    }
+    await pageCdp.send('DeviceAccess.enable');
+    await page.selectOption('#preset', 'knee-flexion-2s');
+    await page.selectOption('#driver', 'movesense');
+    const label1 = (await page.textContent('#connect')).trim();
+    check(label1 === 'Connect thigh sensor', `two-sensor preset: the Connect button says "${label1}"`);
+    const hello = '0001';
+    const subscribe = Buffer.concat([Buffer.from([0x01, 0x63]), Buffer.from('/Meas/IMU6/104')]).toString('hex');
+    /** Thigh then shank, one keyboard press on Connect each; resolves once both are started. */
+    async function connectBoth(round) {
+      want = 'thigh';
+      const w0 = { thigh: writes.thigh.length, shank: writes.shank.length };
+      await page.focus('#connect');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 });
+      if (round === 1) {
+        const label2 = (await page.textContent('#connect')).trim();
+        const status1 = await page.textContent('#status');
+        check(label2 === 'Connect shank sensor' && status1.includes(devs.thigh.name) && writes.thigh.length === 0, `thigh chosen (${devs.thigh.name}), nothing started yet; the button now says "${label2}"; status "${status1}"`);
+      }
+      want = 'shank';
+      await page.focus('#connect');
+      await page.keyboard.press('Enter');
+      for (let i = 0; i < 75 && (writes.thigh.length < w0.thigh + 2 || writes.shank.length < w0.shank + 2); i++) await page.waitForTimeout(200);
+      await page.waitForFunction(() => document.querySelectorAll('#sensors li[data-link="connected"]').length === 2, null, { timeout: 5000 }).catch(() => {});
+      return w0;
+    }
+    // Round 1: both connected, both silent, Stop.
+    await connectBoth(1);
+    check(prompted.length === 2, `two choosers, one per sensor (${prompted.join(' | ')})`);
+    for (const seg of ['thigh', 'shank']) check(writes[seg][0] === hello && writes[seg][1] === subscribe, `${seg} (${devs[seg].address}): start commands ${writes[seg].slice(0, 2).join(' | ')} = HELLO ${hello} | 01 63 "/Meas/IMU6/104"`);
+    const lines = await page.locator('#sensors li').allTextContents();
+    const connected = await page.locator('#sensors li[data-link="connected"]').count();
+    check(connected === 2 && lines[0].startsWith(`Thigh sensor: ${devs.thigh.name}, connected`) && lines[1].startsWith(`Shank sensor: ${devs.shank.name}, connected`), `status lists both sensors connected: ${lines.join(' / ')}`);
+    await page.screenshot({ path: join(shots, 'clinic-two-sensors-1280.png') });
+    const status2 = await page.textContent('#status');
+    check(/^Live thigh \+ shank \(movesense\): waiting for the still neutral pose/.test(status2), `page status: "${status2}"`);
+    // Neither sends a sample: after 1.5 s each one shows "signal lost", named.
+    await page.waitForFunction(() => document.querySelectorAll('#warnings li[data-warning="signal-lost"]').length === 2, null, { timeout: 5000 }).catch(() => {});
+    const lost = await page.locator('#warnings li[data-warning="signal-lost"]').allTextContents();
+    const lostLines = await page.locator('#sensors li[data-signal="lost"]').count();
+    check(lost.length === 2 && /^Signal lost from the thigh sensor: no data for \d/.test(lost[0]) && /^Signal lost from the shank sensor/.test(lost[1]) && lostLines === 2, `both silent: ${lost.join(' / ')}`);
+    await page.click('#stop');
+    for (let i = 0; i < 25 && !(writes.thigh.includes('0263') && writes.shank.includes('0263')); i++) await page.waitForTimeout(200);
+    const stopped = await page.locator('#sensors li[data-link="stopped"]').count();
+    check(writes.thigh[2] === '0263' && writes.shank[2] === '0263' && stopped === 2, `Stop unsubscribes both (thigh ${writes.thigh[2]}, shank ${writes.shank[2]}: 02 63), both listed as stopped`);
+    const label3 = (await page.textContent('#connect')).trim();
+    check(label3 === 'Connect thigh sensor', `after Stop the button starts again with the thigh ("${label3}")`);
+    // Round 2: connect both again, then the shank's link drops: only the shank line shows it.
+    const w0 = await connectBoth(2);
+    check(writes.thigh[w0.thigh + 1] === subscribe && writes.shank[w0.shank + 1] === subscribe, `connected again: both subscribed (${prompted.length} choosers in all)`);
+    if (process.env.E2E_DEBUG) console.log('disconnect shank', Date.now() % 100000);
+    await bt.send('BluetoothEmulation.simulateGATTDisconnection', { address: devs.shank.address });
+    const dropped = await page.waitForSelector('#sensors li[data-sensor="shank"]:is([data-link="disconnected"], [data-link="reconnecting"])', { timeout: 5000 }).then((e) => e.textContent()).catch(() => null);
+    const thighLink = await page.getAttribute('#sensors li[data-sensor="thigh"]', 'data-link');
+    check(dropped !== null && thighLink === 'connected', `shank link dropped: "${dropped}"; thigh still ${thighLink}`);
+    await page.click('#stop');
+    const w1 = writes.thigh.length;
+    for (let i = 0; i < 25 && !writes.thigh.slice(w0.thigh).includes('0263'); i++) await page.waitForTimeout(200);
+    const stopped2 = await page.locator('#sensors li[data-link="stopped"]').count();
+    check(writes.thigh.slice(w0.thigh).includes('0263') && stopped2 === 2, `Stop after the drop: thigh unsubscribed (${writes.thigh.slice(w1 - 1).join(' ')}), both listed as stopped`);
+    // The same sensor chosen twice is refused; Stop cancels a half-made choice, nothing is started.
+    const w2 = { thigh: writes.thigh.length, shank: writes.shank.length };
+    want = 'thigh';
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sensors li[data-sensor="thigh"][data-link="chosen"]', { timeout: 10_000 });
+    await page.focus('#connect');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /already the thigh sensor/.test(document.getElementById('status').textContent), null, { timeout: 10_000 }).catch(() => {});
+    const twice = await page.textContent('#status');
+    const label4 = (await page.textContent('#connect')).trim();
+    check(/already the thigh sensor: choose the other one for the shank/.test(twice) && label4 === 'Connect shank sensor', `same sensor twice: "${twice}", still asking for the shank`);
+    await page.focus('#stop');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    const cancelled = await page.textContent('#status');
+    const label5 = (await page.textContent('#connect')).trim();
+    const idle = writes.thigh.length === w2.thigh && writes.shank.length === w2.shank;
+    check(cancelled === 'Sensor choice cancelled.' && label5 === 'Connect thigh sensor' && idle && (await page.isDisabled('#stop')), `Stop (keyboard) cancels the choice: "${cancelled}", button "${label5}", nothing written`);
   } finally {
     await bt.send('BluetoothEmulation.disable').catch(() => {});
   }

@@ -10,13 +10,15 @@ import { RomMeter, symmetryPercent, trialStats } from './meter';
 import type { Trial } from './meter';
 import { MDC_DEG, MDC_SOURCE, PRESETS, normOf, presetById } from './presets';
 import { download, reportLines, sessionCsv, textPdf } from './report';
-import { listRecordings, liveSensor, magDisturbedAt, replayRecording } from './source';
-import type { DriverName, RecordingEntry } from './source';
+import { chooseSensor, listRecordings, liveSensor, liveSensors, magDisturbedAt, replayRecording } from './source';
+import type { ChosenSensor, DriverName, RecordingEntry } from './source';
+import { LinkBoard, TWO_SENSORS, cap } from './sensors';
 import { confirmDelete } from './confirm';
 import { deletePatient, deleteSession, listPatients, saveSession, sessionsOf } from './store';
 import type { Measurement, SessionRecord } from './store';
 import { trendPoints, trendSvg } from './trend';
 import { WarningMonitor } from './warnings';
+import type { WatchedSensor } from './warnings';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -43,6 +45,10 @@ let sub: Subscription | undefined;
 let sourceLabel = '';
 let monitor: WarningMonitor | undefined;
 let renderQueued = false;
+/** Two-sensor presets: the sensors chosen so far (thigh first, then shank), before streaming starts. */
+let chosen: ChosenSensor[] = [];
+/** Live sensors of the running stream and their link state (status list under Connect). */
+let links: LinkBoard | undefined;
 
 const presetSel = $<HTMLSelectElement>('preset');
 const recSel = $<HTMLSelectElement>('recording');
@@ -64,6 +70,29 @@ function renderInstructions(): void {
   ].map(([k, v]) => `<dt>${k}</dt><dd>${esc(v!)}</dd>`).join('');
   $('side-set').toggleAttribute('disabled', !p.sided);
   $('live-motion').textContent = `${p.label}${p.sided ? `, ${sideOf()}` : ''}`;
+  renderConnect();
+}
+
+/** The Connect button names the sensor it connects next: one sensor, or the thigh and then the shank. */
+function renderConnect(): void {
+  const p = presetById(presetSel.value);
+  if (p.sensors !== 2 && chosen.length) cancelChoice();
+  const next = p.sensors === 2 ? TWO_SENSORS[chosen.length] : undefined;
+  $('connect').textContent = next ? `Connect ${next.label} sensor` : 'Connect sensor';
+}
+
+function cancelChoice(): void {
+  chosen = [];
+  renderConnect();
+}
+
+function renderSensors(): void {
+  const ul = $('sensors');
+  // While choosing (not streaming yet), the sensors chosen so far; else the running (or last) stream's.
+  const items = chosen.length && !sub ? chosen.map((c, k) => ({ sensorId: c.sensorId, link: 'chosen', signal: 'ok', text: `${cap(TWO_SENSORS[k]!.label)} sensor: ${c.device.name ?? c.device.id}, chosen` })) : links?.items(monitor, performance.now(), sub !== undefined) ?? [];
+  const html = items.map((i) => `<li data-sensor="${esc(i.sensorId)}" data-link="${i.link}" data-signal="${i.signal}">${esc(i.text)}</li>`).join('');
+  if (ul.innerHTML !== html) ul.innerHTML = html;
+  ul.hidden = items.length === 0;
 }
 
 function currentEntry(): Current {
@@ -93,8 +122,9 @@ function renderLive(): void {
   $('angle-unc').textContent = r ? `± ${f1(r.uncertaintyDeg)}°` : '';
   const ws = monitor?.list(meter, performance.now(), sub !== undefined) ?? [];
   const wl = $('warnings');
-  const html = ws.map((w) => `<li data-warning="${w.id}">${esc(w.text)}</li>`).join('');
+  const html = ws.map((w) => `<li data-warning="${w.id}"${w.sensorId ? ` data-sensor="${esc(w.sensorId)}"` : ''}>${esc(w.text)}</li>`).join('');
   if (wl.innerHTML !== html) wl.innerHTML = html;
+  renderSensors();
   renderTrials();
 }
 
@@ -131,6 +161,8 @@ function setStatus(text: string): void {
 function stop(reason?: string): void {
   sub?.unsubscribe();
   sub = undefined;
+  links?.stopAll();
+  cancelChoice();
   $<HTMLButtonElement>('stop').disabled = true;
   $<HTMLButtonElement>('play').disabled = false;
   $<HTMLButtonElement>('connect').disabled = false;
@@ -138,12 +170,13 @@ function stop(reason?: string): void {
   scheduleRender();
 }
 
-function start(source: () => Observable<SampleBlock>, label: string, isLive: boolean): void {
+function start(source: () => Observable<SampleBlock>, label: string, isLive: boolean, watched: readonly WatchedSensor[] = [], board?: LinkBoard): void {
   stop();
+  links = board;
   const preset = presetById(presetSel.value);
   const side = preset.sided ? sideOf() : 'right';
   meter = preset.sensors === 2 ? new KneeMeter(side) : new RomMeter(preset, side);
-  monitor = new WarningMonitor(isLive, performance.now());
+  monitor = new WarningMonitor(isLive, performance.now(), watched);
   sourceLabel = label;
   const entry = currentEntry();
   setStatus(`${label}: waiting for the still neutral pose…`);
@@ -176,6 +209,52 @@ function start(source: () => Observable<SampleBlock>, label: string, isLive: boo
       stop(`${label}: finished, ${entry.trials.length} trial(s).`);
     },
   });
+  chosen = [];
+  renderConnect();
+}
+
+/**
+ * Two-sensor presets, one click per sensor (each Bluetooth chooser needs its own gesture):
+ * the first click chooses the thigh sensor, the second the shank sensor and starts both.
+ */
+async function connectTwo(d: DriverName): Promise<void> {
+  const k = chosen.length;
+  const seg = TWO_SENSORS[k]!;
+  setStatus(`Choose the ${seg.label} sensor in the browser's Bluetooth list.`);
+  $<HTMLButtonElement>('connect').disabled = true;
+  let device;
+  try {
+    device = await chooseSensor(d);
+  } catch (e) {
+    $<HTMLButtonElement>('connect').disabled = false;
+    setStatus(`No ${seg.label} sensor connected: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  $<HTMLButtonElement>('connect').disabled = false;
+  if (chosen.some((c) => c.device.id === device.id)) {
+    setStatus(`${device.name ?? device.id} is already the ${TWO_SENSORS[0]!.label} sensor: choose the other one for the ${seg.label}.`);
+    return;
+  }
+  chosen = [...chosen, { sensorId: seg.sensorId, driver: d, device }];
+  if (chosen.length < TWO_SENSORS.length) {
+    const next = TWO_SENSORS[chosen.length]!;
+    renderConnect();
+    $<HTMLButtonElement>('stop').disabled = false; // Stop cancels the choice
+    setStatus(`${cap(seg.label)} sensor: ${device.name ?? device.id}. Now press "Connect ${next.label} sensor" and choose the ${next.label} sensor.`);
+    scheduleRender();
+    return;
+  }
+  const sensors = chosen;
+  const board = new LinkBoard(sensors.map((c, i) => ({ sensorId: c.sensorId, label: TWO_SENSORS[i]!.label, name: c.device.name ?? c.device.id })));
+  const obs = liveSensors(sensors, (sensorId, e) => {
+    board.onEvent(sensorId, e);
+    const label = TWO_SENSORS.find((s) => s.sensorId === sensorId)?.label ?? sensorId;
+    if (e.type === 'disconnected' || e.type === 'reconnecting' || e.type === 'gap') monitor?.onLinkEvent(`${cap(label)} sensor: ${e.type}`);
+    if (e.type === 'connected' && board.allConnected()) monitor?.onLinkEvent(undefined);
+    scheduleRender();
+  });
+  const drivers = [...new Set(sensors.map((c) => c.driver))].join(' + ');
+  start(() => obs, `Live thigh + shank (${drivers})`, true, TWO_SENSORS, board);
 }
 
 function measurementsNow(): Measurement[] {
@@ -275,7 +354,7 @@ async function init(): Promise<void> {
   $('connect').addEventListener('click', () => {
     const d = $<HTMLSelectElement>('driver').value as DriverName;
     if (presetById(presetSel.value).sensors === 2) {
-      setStatus('Two-sensor presets run on the bundled recording only so far: connect one sensor with a one-sensor preset.');
+      void connectTwo(d);
       return;
     }
     try {
@@ -289,7 +368,10 @@ async function init(): Promise<void> {
       setStatus(`Cannot connect: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  $('stop').addEventListener('click', () => stop(`${sourceLabel}: stopped.`));
+  $('stop').addEventListener('click', () => {
+    if (!sub && chosen.length) { stop('Sensor choice cancelled.'); return; }
+    stop(`${sourceLabel}: stopped.`);
+  });
   $('clear').addEventListener('click', () => {
     current.delete(keyOf(presetSel.value, sideOf(), modeOf()));
     renderTrials();

@@ -59,7 +59,7 @@ export const PRESETS: readonly MotionPreset[] = [
   },
   {
     id: 'knee-flexion-2s', label: 'Knee flexion, two sensors', normMotion: 'knee-flexion', inclinometer: 'knee-flexion', segment: 'thigh + shank', sensors: 2,
-    placement: 'Sensor 1 on the lateral thigh, midway between hip and knee; sensor 2 on the lateral shank, a hand width below the knee. Orientation on the skin does not matter.',
+    placement: 'Thigh sensor (connected first) on the lateral thigh, midway between hip and knee; shank sensor (connected second) on the lateral shank, a hand width below the knee. Orientation on the skin does not matter.',
     positioning: 'Standing, holding a support; bend the knee, heel towards the buttock. The thigh may move: the angle is between the two segments.',
     calibration: 'Functional: stand straight and still for 1 s (neutral pose), then bend the knee fully and straighten it: the knee axis is found from that movement. The first bend already counts as a trial.',
     sided: true,

@@ -2,13 +2,14 @@
  * Where blocks come from: a bundled recording (replay) or a live Bluetooth sensor. Both give an
  * Observable of blocks with orientation (`fuseOrientation`), consumed by the same RomMeter.
  */
-import { concatMap, defer, forkJoin, from, map, mergeMap, of, tap, timer, toArray } from 'rxjs';
+import { concatMap, defer, forkJoin, from, map, merge, mergeMap, of, tap, timer, toArray } from 'rxjs';
 import type { Observable, OperatorFunction } from 'rxjs';
 import { fuseOrientation } from '../../../src/index';
 import { MovesenseDriver, PolarPmdDriver, browserTransport, fromSensor } from '../../../src/ble';
 import { fromRecording } from '../../../src/formats';
 import type { SampleBlock, SensorEvent, Vqf } from '../../../src/index';
-import type { BluetoothLike } from '../../../src/ble';
+import type { BleDeviceLike, BleDriver, BluetoothLike } from '../../../src/ble';
+import { inTimeOrder } from './timeOrder';
 
 /** The orientation filter's magnetic-disturbance flag right after each fused block (blocks are paced later, when the filter has moved on). */
 const magFlags = new WeakMap<SampleBlock, boolean>();
@@ -101,10 +102,44 @@ export function replayRecording(entry: RecordingEntry, speed: number): Observabl
 
 export type DriverName = 'movesense' | 'polar';
 
+function driverFor(driver: DriverName, sensorId: string): BleDriver {
+  return driver === 'polar' ? new PolarPmdDriver({ sensorId }) : new MovesenseDriver({ sensorId, resources: ['IMU6'], rateHz: 104 });
+}
+
+function transport() {
+  const nav = navigator as Navigator & { bluetooth?: BluetoothLike };
+  return browserTransport(nav.bluetooth);
+}
+
+const RECONNECT = { initialDelayS: 0.5, maxDelayS: 5, maxAttempts: 10 };
+
 /** A live sensor over Web Bluetooth (call from a click handler), same stages as replay. */
 export function liveSensor(driver: DriverName, sensorId: string, onEvent: (e: Exclude<SensorEvent, { type: 'block' }>) => void): Observable<SampleBlock> {
-  const nav = navigator as Navigator & { bluetooth?: BluetoothLike };
-  const transport = browserTransport(nav.bluetooth);
-  const d = driver === 'polar' ? new PolarPmdDriver({ sensorId }) : new MovesenseDriver({ sensorId, resources: ['IMU6'], rateHz: 104 });
-  return fromSensor(transport, d, { reconnect: { initialDelayS: 0.5, maxDelayS: 5, maxAttempts: 10 }, onEvent }).pipe(fuse());
+  return fromSensor(transport(), driverFor(driver, sensorId), { reconnect: RECONNECT, onEvent }).pipe(fuse());
+}
+
+/** One sensor of several, chosen by the therapist (`chooseSensor`) before streaming starts. */
+export interface ChosenSensor {
+  readonly sensorId: string;
+  readonly driver: DriverName;
+  readonly device: BleDeviceLike;
+}
+
+/** Open the browser's Bluetooth chooser for one sensor (call from a click handler: each chooser needs its own user gesture). */
+export function chooseSensor(driver: DriverName): Promise<BleDeviceLike> {
+  return transport().requestDevice(driverFor(driver, 'chooser').requestOptions);
+}
+
+/**
+ * Several chosen sensors streaming at once, on one session clock (each stream maps its
+ * sensor's times onto it with the drift estimated online), merged and fused: the same blocks,
+ * by `sensorId`, in time order across sensors (`inTimeOrder`), as a multi-file replay. Unsubscribing stops and disconnects every sensor.
+ */
+export function liveSensors(sensors: readonly ChosenSensor[], onEvent: (sensorId: string, e: Exclude<SensorEvent, { type: 'block' }>) => void): Observable<SampleBlock> {
+  return defer(() => {
+    const t0Ms = performance.now();
+    const nowS = (): number => (performance.now() - t0Ms) / 1000;
+    const t = transport();
+    return merge(...sensors.map((s) => fromSensor(t, driverFor(s.driver, s.sensorId), { device: s.device, nowS, reconnect: RECONNECT, onEvent: (e) => onEvent(s.sensorId, e) })));
+  }).pipe(inTimeOrder(sensors.map((s) => s.sensorId)), fuse());
 }
