@@ -274,6 +274,7 @@ export class Vqf implements OrientationFilter<VqfState> {
       return;
     }
     if (dtS > this.params.maxStepS) {
+      // Once more with the step gapStep set (≤ maxStepS): a merged local would box the step.
       this.gapStep();
       this.updateSample(gyrRadS, accMS2, magUT, saturatedBits);
       return;
@@ -586,8 +587,8 @@ export class Vqf implements OrientationFilter<VqfState> {
 
   /**
    * [δ, cos(δ/2), sin(δ/2)] for the current heading offset δ. Recomputed only when δ has
-   * changed: it moves once per fused magnetometer sample, and the output is read per sample
-   * (a cosine and a sine were a tenth of a 9D block step at 286 Hz).
+   * changed: it moves once per fused magnetometer sample (every 3rd sample at 286 Hz), and the
+   * output is read per sample.
    */
   private headingCosSin(): Float64Array {
     const hc = this.headCS, d = this.s.deltaRad;

@@ -11,7 +11,7 @@ import type { OperatorFunction } from 'rxjs';
 import { Vqf } from '../fusion/vqf';
 import type { VqfParams } from '../fusion/vqfParams';
 import type { VqfState } from '../fusion/vqfState';
-import { MissingChannelError, isAccelOnly, isInertial, requireInertial } from '../samples/block';
+import { ACC_ONLY_HINT, MissingChannelError, isAccelOnly, isInertial } from '../samples/block';
 import type { OrientationBlock, SampleBlock } from '../samples/block';
 
 export interface FuseOrientationOptions {
@@ -42,7 +42,7 @@ export function fuseOrientation(options: FuseOrientationOptions = {}): OperatorF
         if (!isInertial(b)) {
           if (isAccelOnly(b) && !unfused.has(b.info.sensorId)) {
             unfused.add(b.info.sensorId);
-            const error = accOnlyError(b);
+            const error = new MissingChannelError(b.info.sensorId, 'gyr', 'fuseOrientation', ACC_ONLY_HINT);
             if (options.onUnfused) options.onUnfused(b.info.sensorId, error);
             else console.warn(error.message);
           }
@@ -66,12 +66,3 @@ export function fuseOrientation(options: FuseOrientationOptions = {}): OperatorF
   };
 }
 
-function accOnlyError(b: SampleBlock): MissingChannelError {
-  try {
-    requireInertial(b, 'fuseOrientation');
-  } catch (e) {
-    if (e instanceof MissingChannelError) return e;
-    throw e;
-  }
-  throw new Error('fuseOrientation: an accelerometer-only block passed requireInertial'); // unreachable
-}
